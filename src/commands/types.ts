@@ -1,0 +1,30 @@
+import type { Block } from '../ports/chat.js';
+import type { Transport } from '../ports/queue.js';
+
+/** A command as it arrives from any transport (Slack slash command, console line). */
+export interface CommandInput {
+  /** What the user typed after `/dev` (a leading `/dev` is accepted and ignored). */
+  text: string;
+  /** Slack user id, or the console's `--as` name. */
+  user: string;
+  /** Slack channel id, or the console's `--in` name. */
+  channel: string;
+  /** Channel name without '#', as Slack reports it (equal to `channel` in the console). */
+  channelName: string;
+  transport: Transport;
+  /**
+   * Unique per invocation and identical across Slack's retries of it (Slack's trigger_id; a
+   * counter in the console). Job ids derive from it, so a retry never makes a second job.
+   */
+  requestId: string;
+}
+
+/** What the user sees at once (Slack: the ephemeral ack; console: printed). */
+export interface CommandReply {
+  text: string;
+  blocks?: Block[];
+  /** Set when a job was queued (or already existed for this request). */
+  jobId?: string;
+  /** How the command was decided, for logs, metrics and tests. */
+  outcome: 'queued' | 'answered' | 'usage' | 'denied' | 'unavailable' | 'error';
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { aclPolicySchema } from '../acl/policy.js';
+
+const url = z.string().url();
+
+const etcdSchema = z
+  .object({
+    endpoints: z.array(url).min(1, 'list at least one etcd client URL'),
+    /** Deadline for each health probe call; quorum is judged lost past it. */
+    probeTimeoutMs: z.number().int().positive().default(500),
+  })
+  .strict();
+
+const environmentSchema = z
+  .object({
+    /** Deploys and rollbacks here need an explicit confirmation. */
+    protected: z.boolean().default(false),
+    /** How many distinct people must agree to a dangerous action (2 = someone other than the requester). */
+    approvals: z.number().int().min(1).max(3).default(1),
+    etcd: etcdSchema,
+  })
+  .strict();
+
+const channelSchema = z
+  .object({
+    /** Slack channel id (C…); when omitted the channel is matched by name. */
+    id: z.string().optional(),
+    environment: z.string().min(1),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    slack: z
+      .object({
+        port: z.number().int().min(0).max(65535).default(3000),
+        botToken: z.string().optional(),
+        signingSecret: z.string().optional(),
+        appToken: z.string().optional(),
+        apiUrl: url.optional(),
+      })
+      .strict()
+      .default({ port: 3000 }),
+    redis: z
+      .object({
+        url: z.string().default('redis://127.0.0.1:6379'),
+        /** Prefix for every key devbot writes, so several bots can share one Redis. */
+        prefix: z.string().min(1).default('devbot'),
+        /** Give up on a Redis call after this long and tell the user, instead of hanging. */
+        commandTimeoutMs: z.number().int().positive().default(1500),
+      })
+      .strict()
+      .default({ url: 'redis://127.0.0.1:6379', prefix: 'devbot', commandTimeoutMs: 1500 }),
+    jobs: z
+      .object({
+        queue: z.string().min(1).default('devbot'),
+        concurrency: z.number().int().min(1).max(64).default(4),
+      })
+      .strict()
+      .default({ queue: 'devbot', concurrency: 4 }),
+    status: z
+      .object({
+        /** The report comes back within this bound whatever etcd or Redis do. */
+        deadlineMs: z.number().int().positive().default(1500),
+      })
+      .strict()
+      .default({ deadlineMs: 1500 }),
+    environments: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'environment names are lowercase words'), environmentSchema)
+      .refine((e) => Object.keys(e).length > 0, 'define at least one environment'),
+    channels: z.record(z.string().min(1), channelSchema).default({}),
+    acl: aclPolicySchema.default({ groups: {}, rules: [] }),
+    log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).strict().default({ level: 'info' }),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+export type ChannelConfig = z.infer<typeof channelSchema>;

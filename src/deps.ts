@@ -1,0 +1,20 @@
+import type { Config } from './config/schema.js';
+import type { Logger } from './log.js';
+import type { Chat } from './ports/chat.js';
+import type { Cluster } from './ports/cluster.js';
+import type { JobQueue, Transport } from './ports/queue.js';
+
+/**
+ * Everything a command, job or renderer may use, built once in main.ts (or by a test) and passed
+ * down. No module-level singletons: a dependency that is not here is not available.
+ */
+export interface Deps {
+  config: Config;
+  log: Logger;
+  queue: JobQueue;
+  /** The etcd cluster of an environment (one Cluster per environment, created lazily). */
+  clusterFor(environment: string): Cluster;
+  /** Where a job's messages go, by the transport its command came from. */
+  chatFor(transport: Transport): Chat;
+  now(): Date;
+}

@@ -1,0 +1,43 @@
+/** What devbot needs to know about one environment's etcd cluster. Shaped by its callers. */
+
+export interface EtcdMemberHealth {
+  /** Member name as etcd reports it (or the endpoint when the member did not answer). */
+  name: string;
+  /** Member id as a hex string, '' when unknown. */
+  id: string;
+  clientUrl: string;
+  reachable: boolean;
+  isLeader: boolean;
+  /** Id (hex) of the leader this member believes in; '' when none or unknown. */
+  leaderId: string;
+  raftTerm: number;
+  raftIndex: number;
+  dbSizeBytes: number;
+  /** Problems seen while probing this member (timeouts, refused connections, member errors). */
+  errors: string[];
+  /** Active alarms on this member, e.g. NOSPACE, CORRUPT. */
+  alarms: string[];
+}
+
+export interface ClusterHealth {
+  members: EtcdMemberHealth[];
+  /** Name of the member a majority agrees leads, when there is one. */
+  leader?: string;
+  hasQuorum: boolean;
+  /** One sentence saying why quorum is judged present or lost. */
+  quorumReason: string;
+  checkedAt: Date;
+  /** How long the probe took, in ms. */
+  tookMs: number;
+}
+
+export interface Cluster {
+  /**
+   * Probes every configured endpoint in parallel, each with its own client, no retries and a
+   * deadline on every call. Never throws for an unhealthy cluster: an unreachable member is
+   * reported as such. Resolves within roughly `deadlineMs` whatever etcd does.
+   */
+  health(opts?: { deadlineMs?: number }): Promise<ClusterHealth>;
+  /** Releases every client and connection. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,36 @@
+import type { Config } from '../config/schema.js';
+import type { Cluster } from './cluster.js';
+import type { JobQueue } from './queue.js';
+
+/** One line in a status section: a label, a value, and how alarming it is. */
+export interface StatusLine {
+  label: string;
+  value: string;
+  level: 'ok' | 'warn' | 'critical' | 'info';
+}
+
+/** One part of the `/dev status` report (etcd, queue, and later stack, groups, units, databases). */
+export interface StatusSection {
+  title: string;
+  /** Worst level among the lines, shown in the heading. */
+  level: StatusLine['level'];
+  /** One-sentence summary shown under the title. */
+  summary: string;
+  lines: StatusLine[];
+}
+
+/** What a part may use. Each part reads only what it needs. */
+export interface StatusContext {
+  environment: string;
+  config: Config;
+  cluster: Cluster;
+  queue: JobQueue;
+  /** Aborted when the report's overall deadline passes. */
+  signal: AbortSignal;
+}
+
+export interface StatusPart {
+  name: string;
+  /** Collects this part's section. May throw; the report shows the failure without hiding other parts. */
+  collect(ctx: StatusContext): Promise<StatusSection>;
+}
