@@ -1,0 +1,85 @@
+import { Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { UpstreamError } from '../../errors.js';
+import type { EnqueueResult, JobData, JobQueue, QueueCounts } from '../../ports/queue.js';
+import { withDeadline } from '../../with-deadline.js';
+import { connectRedis } from '../redis/connect-redis.js';
+
+export interface BullmqQueueOptions {
+  redisUrl: string;
+  prefix: string;
+  queueName: string;
+  commandTimeoutMs: number;
+}
+
+/** How long finished jobs stay visible (for `/dev jobs`, retries and dedupe of Slack retries). */
+const KEEP_COMPLETED = { age: 24 * 3600, count: 1000 };
+const KEEP_FAILED = { age: 7 * 24 * 3600, count: 1000 };
+
+/** The JobQueue port on BullMQ. Every call has a deadline so a dead Redis gives an answer, not a hang. */
+export function createBullmqQueue(opts: BullmqQueueOptions): JobQueue {
+  const connection = connectRedis(opts.redisUrl, 'producer', { commandTimeoutMs: opts.commandTimeoutMs });
+  const queue = new Queue<JobData>(opts.queueName, { connection, prefix: opts.prefix });
+  queue.on('error', () => {}); // surfaced by the failing call instead
+  let events: QueueEvents | undefined;
+  let eventsConnection: Redis | undefined;
+
+  const guard = <T>(what: string, p: Promise<T>): Promise<T> =>
+    withDeadline(p, opts.commandTimeoutMs, () => new UpstreamError(`Redis did not answer while ${what}; is it running at the configured DEVBOT_REDIS_URL?`, { service: 'redis' })).catch(
+      (cause: unknown) => {
+        if (cause instanceof UpstreamError) throw cause;
+        throw new UpstreamError(`Redis failed while ${what}: ${(cause as Error).message}`, { service: 'redis', cause });
+      },
+    );
+
+  return {
+    async enqueue(data, { jobId }): Promise<EnqueueResult> {
+      // SET NX tells a first request from a retry; the add itself is idempotent by jobId, so a
+      // request whose first attempt failed half-way still ends with exactly one job.
+      const fresh = await guard('recording the request', connection.set(`${opts.prefix}:req:${jobId}`, '1', 'EX', 24 * 3600, 'NX'));
+      await guard('queueing the job', queue.add(data.kind, data, { jobId, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED }));
+      return { id: jobId, duplicate: fresh === null };
+    },
+
+    async counts(): Promise<QueueCounts> {
+      const [c, workers] = await guard(
+        'counting jobs',
+        Promise.all([queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'), queue.getWorkersCount()]),
+      );
+      return {
+        waiting: (c['waiting'] ?? 0) + (c['prioritized'] ?? 0),
+        active: c['active'] ?? 0,
+        delayed: c['delayed'] ?? 0,
+        failed: c['failed'] ?? 0,
+        completed: c['completed'] ?? 0,
+        workers,
+      };
+    },
+
+    async waitUntilFinished(jobId, timeoutMs) {
+      if (!events) {
+        eventsConnection = connectRedis(opts.redisUrl, 'consumer');
+        events = new QueueEvents(opts.queueName, { connection: eventsConnection, prefix: opts.prefix });
+        events.on('error', () => {});
+        await events.waitUntilReady();
+      }
+      const job = await guard('looking up the job', queue.getJob(jobId));
+      if (!job) throw new UpstreamError(`Job ${jobId} is not in the queue (expired or never queued).`, { service: 'redis', retryable: false });
+      try {
+        await job.waitUntilFinished(events, timeoutMs);
+        return { state: 'completed' as const };
+      } catch (e) {
+        const reason = (e as Error).message;
+        if (/timed out/i.test(reason)) throw new UpstreamError(`Job ${jobId} did not finish within ${Math.round(timeoutMs / 1000)} s.`, { service: 'worker' });
+        return { state: 'failed' as const, reason };
+      }
+    },
+
+    async close() {
+      await events?.close();
+      eventsConnection?.disconnect();
+      await queue.close();
+      connection.disconnect();
+    },
+  };
+}

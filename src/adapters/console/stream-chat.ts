@@ -1,0 +1,59 @@
+import type { Redis } from 'ioredis';
+import { UpstreamError } from '../../errors.js';
+import type { Chat, ChatMessage, MessageRef } from '../../ports/chat.js';
+
+/** One message event in a console session's stream. */
+export interface ConsoleEvent {
+  type: 'post' | 'update' | 'ephemeral';
+  channel: string;
+  ts: string;
+  threadTs?: string;
+  text: string;
+}
+
+export function consoleStreamKey(prefix: string, session: string): string {
+  return `${prefix}:console:${session}`;
+}
+
+/**
+ * The Chat port for `devbot console`: a worker (in any process) appends messages to the session's
+ * Redis stream and the console prints them, so console commands take the same queue and workers
+ * as Slack ones.
+ */
+export function createStreamChat(redis: Redis, prefix: string, session: string): Chat {
+  const key = consoleStreamKey(prefix, session);
+  const append = async (event: Omit<ConsoleEvent, 'ts'> & { ts?: string }): Promise<string> => {
+    const fields = Object.entries(event).flatMap(([k, v]) => (v === undefined ? [] : [k, String(v)]));
+    try {
+      const id = await redis.xadd(key, 'MAXLEN', '~', '10000', '*', ...fields);
+      await redis.expire(key, 24 * 3600);
+      return id ?? '';
+    } catch (cause) {
+      throw new UpstreamError(`could not write to the console session: ${(cause as Error).message}`, { service: 'redis', cause });
+    }
+  };
+  return {
+    async post(channel, message: ChatMessage, opts): Promise<MessageRef> {
+      const ts = await append({ type: 'post', channel, text: message.text, threadTs: opts?.threadTs });
+      return { channel, ts };
+    },
+    async update(ref, message) {
+      await append({ type: 'update', channel: ref.channel, ts: ref.ts, text: message.text });
+    },
+    async postEphemeral(channel, _user, message) {
+      await append({ type: 'ephemeral', channel, text: message.text });
+    },
+  };
+}
+
+/** Reads events after `lastId`; blocks up to `blockMs` when there are none (0 = don't block). */
+export async function readConsoleEvents(redis: Redis, key: string, lastId: string, blockMs: number): Promise<Array<{ id: string; event: ConsoleEvent }>> {
+  const args: Array<string | number> = blockMs > 0 ? ['BLOCK', blockMs] : [];
+  const res = (await redis.xread(...(args as ['BLOCK', number]), 'STREAMS', key, lastId)) as Array<[string, Array<[string, string[]]>]> | null;
+  const entries = res?.[0]?.[1] ?? [];
+  return entries.map(([id, flat]) => {
+    const obj: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) obj[flat[i]!] = flat[i + 1]!;
+    return { id, event: { type: obj['type'] as ConsoleEvent['type'], channel: obj['channel'] ?? '', ts: obj['ts'] ?? id, threadTs: obj['threadTs'], text: obj['text'] ?? '' } };
+  });
+}

@@ -1,0 +1,40 @@
+import { webApi } from '@slack/bolt';
+import { UpstreamError } from '../../errors.js';
+
+/** Platform error codes worth another try later; every other `ok: false` is a caller mistake. */
+const RETRYABLE_CODES = new Set([
+  'ratelimited', 'rate_limited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout',
+]);
+
+export interface SlackFailure {
+  /** Slack's error code (`channel_not_found`), or ours for transport failures (`request_failed`, `http_503`). */
+  code: string;
+  retryable: boolean;
+}
+
+/** Reduces anything the WebClient throws to Slack's error code and whether retrying can help. */
+export function describeSlackError(e: unknown): SlackFailure {
+  if (e instanceof webApi.WebAPIPlatformError || hasCode(e, webApi.ErrorCode.PlatformError)) {
+    const code = String((e as { data?: { error?: unknown } }).data?.error ?? 'unknown_error');
+    return { code, retryable: RETRYABLE_CODES.has(code) };
+  }
+  if (hasCode(e, webApi.ErrorCode.RateLimitedError)) return { code: 'ratelimited', retryable: true };
+  if (hasCode(e, webApi.ErrorCode.HTTPError)) {
+    const status = (e as { statusCode?: number }).statusCode;
+    return { code: `http_${status ?? 'error'}`, retryable: status === undefined || status >= 500 };
+  }
+  if (hasCode(e, webApi.ErrorCode.RequestError)) return { code: 'request_failed', retryable: true };
+  // After the last retry of a 429 the SDK rejects with a plain Error, not WebAPIRateLimitedError.
+  if (e instanceof Error && /rate limit was exceeded/i.test(e.message)) return { code: 'ratelimited', retryable: true };
+  return { code: 'unknown_error', retryable: true };
+}
+
+/** `UpstreamError('<context>: <code>', { service: 'slack', retryable })`. */
+export function toSlackUpstreamError(context: string, e: unknown): UpstreamError {
+  const { code, retryable } = describeSlackError(e);
+  return new UpstreamError(`${context}: ${code}`, { service: 'slack', retryable, cause: e });
+}
+
+function hasCode(e: unknown, code: string): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === code;
+}

@@ -1,0 +1,68 @@
+import type { Redis } from 'ioredis';
+import { createBullmqQueue } from './adapters/bullmq/bullmq-queue.js';
+import { createStreamChat } from './adapters/console/stream-chat.js';
+import { createEtcdCluster } from './adapters/etcd/etcd-cluster.js';
+import { connectRedis } from './adapters/redis/connect-redis.js';
+import { createSlackChat } from './adapters/slack/slack-chat.js';
+import { createWebClient } from './adapters/slack/web-client.js';
+import type { Config } from './config/schema.js';
+import type { Deps } from './deps.js';
+import { ConfigError } from './errors.js';
+import type { Logger } from './log.js';
+import type { Chat } from './ports/chat.js';
+import type { Cluster } from './ports/cluster.js';
+
+export interface BuiltDeps extends Deps {
+  close(): Promise<void>;
+}
+
+/** Wires the real adapters from config. The only place (with main.ts) that knows which adapter backs which port. */
+export function buildDeps(config: Config, log: Logger): BuiltDeps {
+  const queue = createBullmqQueue({
+    redisUrl: config.redis.url,
+    prefix: config.redis.prefix,
+    queueName: config.jobs.queue,
+    commandTimeoutMs: config.redis.commandTimeoutMs,
+  });
+  const clusters = new Map<string, Cluster>();
+  let slackChat: Chat | undefined;
+  let consoleRedis: Redis | undefined;
+
+  const clusterFor = (environment: string): Cluster => {
+    const env = config.environments[environment];
+    if (!env) throw new ConfigError(`Unknown environment '${environment}'.`);
+    let cluster = clusters.get(environment);
+    if (!cluster) {
+      cluster = createEtcdCluster({ endpoints: env.etcd.endpoints, probeTimeoutMs: env.etcd.probeTimeoutMs, log: log.child({ component: 'etcd', environment }) });
+      clusters.set(environment, cluster);
+    }
+    return cluster;
+  };
+
+  const chatFor: Deps['chatFor'] = (transport) => {
+    if (transport.kind === 'console') {
+      consoleRedis ??= connectRedis(config.redis.url, 'producer', { commandTimeoutMs: config.redis.commandTimeoutMs });
+      return createStreamChat(consoleRedis, config.redis.prefix, transport.session);
+    }
+    if (!slackChat) {
+      if (!config.slack.botToken) throw new ConfigError('Cannot post to Slack: DEVBOT_SLACK_BOT_TOKEN is not set.');
+      const client = createWebClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, log: log.child({ component: 'slack' }) });
+      slackChat = createSlackChat({ client, log: log.child({ component: 'slack' }) });
+    }
+    return slackChat;
+  };
+
+  return {
+    config,
+    log,
+    queue,
+    clusterFor,
+    chatFor,
+    now: () => new Date(),
+    async close() {
+      await Promise.allSettled([...clusters.values()].map((c) => c.close()));
+      await queue.close();
+      consoleRedis?.disconnect();
+    },
+  };
+}

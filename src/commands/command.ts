@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { VERB_NAMES } from './verbs.js';
+
+/**
+ * A parsed command: what parseCommand returns and everything downstream (ACL, locks, jobs) reads.
+ * The schema is the contract; parse.ts builds the objects and checks them against it.
+ */
+
+/**
+ * Services, databases, units, job ids, candidates and environments. Narrow on purpose: these end
+ * up in etcd keys, lock names, CloudFormation calls and Slack messages, where anything else is
+ * a way to break out of the context they are put in.
+ */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}$/;
+/** Versions also need '+' (semver build metadata: 1.4.2+g1a2b3c). */
+export const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@:+-]{0,99}$/;
+
+const name = z.string().regex(NAME_PATTERN);
+const env = name.optional();
+const yes = z.boolean();
+
+const unitsCommand = z.discriminatedUnion('action', [
+  z.object({ verb: z.literal('units'), action: z.literal('list'), unit: name.optional(), env }).strict(),
+  z.object({ verb: z.literal('units'), action: z.literal('start'), unit: name, env }).strict(),
+  z.object({ verb: z.literal('units'), action: z.literal('stop'), unit: name, env }).strict(),
+]);
+
+export const STACK_ACTIONS = ['create', 'update', 'diff'] as const;
+export const UNITS_ACTIONS = ['list', 'start', 'stop'] as const;
+
+export const commandSchema = z.discriminatedUnion('verb', [
+  z.object({ verb: z.literal('status'), env }).strict(),
+  z.object({ verb: z.literal('help'), topic: z.enum(VERB_NAMES).optional() }).strict(),
+  /** `text` is the command asked about, unparsed: can-i answers usage errors in it, not parse. */
+  z.object({ verb: z.literal('can-i'), text: z.string().min(1) }).strict(),
+  z.object({ verb: z.literal('deploy'), service: name, version: z.string().regex(VERSION_PATTERN).optional(), env, yes }).strict(),
+  z.object({ verb: z.literal('rollback'), service: name, env, yes }).strict(),
+  z.object({ verb: z.literal('stack'), action: z.enum(STACK_ACTIONS), env, yes }).strict(),
+  unitsCommand,
+  z.object({ verb: z.literal('failover'), database: name, to: name.optional(), env, yes }).strict(),
+  z.object({ verb: z.literal('jobs'), all: z.boolean() }).strict(),
+  z.object({ verb: z.literal('cancel'), job: name, yes }).strict(),
+  z.object({ verb: z.literal('locks') }).strict(),
+  z.object({ verb: z.literal('audit'), user: name.optional(), target: name.optional() }).strict(),
+]);
+
+export type Command = z.infer<typeof commandSchema>;
+export type CommandOf<V extends Command['verb']> = Extract<Command, { verb: V }>;
+
+/**
+ * What a command acts on, as locks and ACL `targets` key on it. Stacks are one per environment,
+ * so every stack command shares the target 'stack'. Undefined for read-only verbs.
+ */
+export function commandTarget(cmd: Command): string | undefined {
+  switch (cmd.verb) {
+    case 'deploy':
+    case 'rollback':
+      return cmd.service;
+    case 'failover':
+      return cmd.database;
+    case 'units':
+      return cmd.unit;
+    case 'cancel':
+      return cmd.job;
+    case 'stack':
+      return 'stack';
+    default:
+      return undefined;
+  }
+}
+
+/** The environment named with --env, if the verb takes one and it was given. */
+export function commandEnv(cmd: Command): string | undefined {
+  return 'env' in cmd ? cmd.env : undefined;
+}

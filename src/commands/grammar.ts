@@ -1,0 +1,159 @@
+import type { Command } from './command.js';
+import { VERB_NAMES, type Verb } from './verbs.js';
+
+/** Flags the grammar knows. Each verb accepts a subset (VerbSpec.flags). */
+export const FLAGS = {
+  env: { value: 'E' },
+  yes: {},
+  version: { value: 'V' },
+  to: { value: 'candidate' },
+  all: {},
+  user: { value: 'U' },
+  target: { value: 'T' },
+} as const satisfies Record<string, { value?: string }>;
+
+export type FlagName = keyof typeof FLAGS;
+
+export function isFlagName(word: string): word is FlagName {
+  return Object.hasOwn(FLAGS, word);
+}
+
+export function flagTakesValue(flag: FlagName): boolean {
+  return 'value' in FLAGS[flag];
+}
+
+export interface VerbSpec {
+  verb: Verb;
+  summary: string;
+  /** One line, as help shows it and usage errors quote it. */
+  usage: string;
+  /** Answered in the request ('local'), queued as a job ('job'), or not built yet ('unavailable'). */
+  handling: 'local' | 'job' | 'unavailable';
+  jobKind?: string;
+  /** Asks for confirmation (and approvals, per environment) before running. See isDangerous. */
+  dangerous: boolean;
+  /** Flags the verb accepts; the parser rejects any other. */
+  flags: readonly FlagName[];
+  examples: string[];
+}
+
+/** The usage line for errors that come before a verb is known. */
+export const OVERVIEW_USAGE = `/dev <${VERB_NAMES.join('|')}> …   (/dev help lists what you may run here)`;
+
+export const GRAMMAR: Record<Verb, VerbSpec> = {
+  status: {
+    verb: 'status',
+    summary: 'Cluster health: etcd members, quorum and leader; the job queue and its workers.',
+    usage: '/dev status [--env E]',
+    handling: 'job',
+    jobKind: 'status',
+    dangerous: false,
+    flags: ['env'],
+    examples: ['/dev status', '/dev status --env prod'],
+  },
+  help: {
+    verb: 'help',
+    summary: 'Lists the commands you may run here, or explains one.',
+    usage: '/dev help [verb]',
+    handling: 'local',
+    dangerous: false,
+    flags: [],
+    examples: ['/dev help', '/dev help deploy'],
+  },
+  'can-i': {
+    verb: 'can-i',
+    summary: 'Tells you whether you may run a command here, and which rule decides.',
+    usage: '/dev can-i <command…>',
+    handling: 'local',
+    dangerous: false,
+    flags: [],
+    examples: ['/dev can-i deploy gerrit --env prod', '/dev can-i failover postgres'],
+  },
+  deploy: {
+    verb: 'deploy',
+    summary: 'Deploys a service: the latest build, or the one given with --version.',
+    usage: '/dev deploy <service> [--version V] [--env E] [--yes]',
+    handling: 'unavailable',
+    dangerous: false,
+    flags: ['version', 'env', 'yes'],
+    examples: ['/dev deploy gerrit', '/dev deploy gerrit --version 3.9.1 --env prod'],
+  },
+  rollback: {
+    verb: 'rollback',
+    summary: 'Puts back the version of a service that ran before the last deploy.',
+    usage: '/dev rollback <service> [--env E] [--yes]',
+    handling: 'unavailable',
+    dangerous: false,
+    flags: ['env', 'yes'],
+    examples: ['/dev rollback gerrit', '/dev rollback gerrit --env prod --yes'],
+  },
+  stack: {
+    verb: 'stack',
+    summary: "Creates or updates the environment's CloudFormation stack, or shows what an update would change.",
+    usage: '/dev stack <create|update|diff> [--env E] [--yes]',
+    handling: 'unavailable',
+    dangerous: true,
+    flags: ['env', 'yes'],
+    examples: ['/dev stack diff', '/dev stack update --env staging'],
+  },
+  units: {
+    verb: 'units',
+    summary: 'Lists the fleet units, or starts or stops one.',
+    usage: '/dev units <list|start|stop> [unit] [--env E]',
+    handling: 'unavailable',
+    dangerous: false,
+    flags: ['env'],
+    examples: ['/dev units list', '/dev units stop gerrit@1.service'],
+  },
+  failover: {
+    verb: 'failover',
+    summary: 'Hands the leadership of a database to another candidate.',
+    usage: '/dev failover <database> [--to candidate] [--env E] [--yes]',
+    handling: 'unavailable',
+    dangerous: true,
+    flags: ['to', 'env', 'yes'],
+    examples: ['/dev failover postgres', '/dev failover postgres --to pg-2 --env prod'],
+  },
+  jobs: {
+    verb: 'jobs',
+    summary: 'Lists queued and running jobs; --all adds the recently finished ones.',
+    usage: '/dev jobs [--all]',
+    handling: 'unavailable',
+    dangerous: false,
+    flags: ['all'],
+    examples: ['/dev jobs', '/dev jobs --all'],
+  },
+  cancel: {
+    verb: 'cancel',
+    summary: 'Cancels a queued or running job.',
+    usage: '/dev cancel <job> [--yes]',
+    handling: 'unavailable',
+    dangerous: true,
+    flags: ['yes'],
+    examples: ['/dev cancel 1042'],
+  },
+  locks: {
+    verb: 'locks',
+    summary: 'Lists the locks held right now: on what, by whom, since when.',
+    usage: '/dev locks',
+    handling: 'unavailable',
+    dangerous: false,
+    flags: [],
+    examples: ['/dev locks'],
+  },
+  audit: {
+    verb: 'audit',
+    summary: 'Shows recent commands from the audit trail, filtered by user or target.',
+    usage: '/dev audit [--user U] [--target T]',
+    handling: 'unavailable',
+    dangerous: false,
+    flags: ['user', 'target'],
+    examples: ['/dev audit', '/dev audit --target gerrit'],
+  },
+};
+
+/** Whether this command needs confirmation: the verb's flag, except that a stack diff changes nothing. */
+export function isDangerous(cmd: Command): boolean {
+  if (cmd.verb === 'stack' && cmd.action === 'diff') return false;
+  return GRAMMAR[cmd.verb].dangerous;
+}

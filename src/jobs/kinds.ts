@@ -1,0 +1,7 @@
+import type { JobKind } from './job-kind.js';
+import { statusJob } from './status.job.js';
+
+/** Every job kind a worker can run, by name. A new kind is one `<kind>.job.ts` and one line here. */
+export const JOB_KINDS: Record<string, JobKind<never>> = Object.fromEntries(
+  [statusJob].map((k) => [k.kind, k as JobKind<never>]),
+);

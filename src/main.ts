@@ -1,0 +1,29 @@
+import { Command as Cli } from 'commander';
+import { runCheckConfig } from './cli/check-config.js';
+import { runConsole } from './cli/console.js';
+import { runServe } from './cli/serve.js';
+import { runWorker } from './cli/worker.js';
+
+/** `devbot serve | worker | console | check-config`. Each subcommand lives in src/cli/. */
+const program = new Cli('devbot')
+  .description('Slack ChatOps for the cluster: etcd, fleet, CloudFormation, databases')
+  .option('-c, --config <file>', 'YAML config file (default: $DEVBOT_CONFIG)');
+
+const configFile = (): string | undefined => program.opts<{ config?: string }>().config ?? process.env['DEVBOT_CONFIG'];
+
+program.command('serve').description('run the Slack app (HTTP receiver, or Socket Mode with an app token)').action(async () => runServe(configFile()));
+program.command('worker').description('run the job workers').action(async () => runWorker(configFile()));
+program
+  .command('console')
+  .description('the command pipeline in a terminal, as a given user in a given channel')
+  .requiredOption('--as <user>', 'who you are (a user id or name the ACL knows)')
+  .requiredOption('--in <channel>', 'which channel you type in (a channel name from the config)')
+  .option('--with-worker', 'also run a worker in this process')
+  .action(async (o: { as: string; in: string; withWorker?: boolean }) => {
+    process.exitCode = await runConsole(configFile(), { user: o.as, channel: o.in.replace(/^#/, ''), withWorker: o.withWorker ?? false });
+  });
+program.command('check-config').description('validate the config and print field-level errors').action(() => {
+  process.exitCode = runCheckConfig(configFile());
+});
+
+await program.parseAsync(process.argv);

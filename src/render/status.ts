@@ -1,0 +1,40 @@
+import type { ChatMessage } from '../ports/chat.js';
+import type { StatusLine, StatusSection } from '../ports/status.js';
+import { context, escapeMrkdwn, fitMessage, header, section } from './limits.js';
+
+const EMOJI: Record<StatusLine['level'], string> = {
+  ok: ':large_green_circle:',
+  info: ':information_source:',
+  warn: ':warning:',
+  critical: ':red_circle:',
+};
+const WORD: Record<StatusLine['level'], string> = { ok: 'OK', info: 'INFO', warn: 'WARN', critical: 'CRIT' };
+
+export interface StatusReport {
+  environment: string;
+  sections: StatusSection[];
+  generatedAt: Date;
+  tookMs: number;
+  requestedBy?: string;
+}
+
+/** `/dev status` as Block Kit, with a complete plain-text fallback (the console prints that). */
+export function renderStatus(report: StatusReport): ChatMessage {
+  const blocks = [header(`Status of ${report.environment}`)];
+  for (const s of report.sections) {
+    const lines = s.lines.map((l) => `${EMOJI[l.level]} *${escapeMrkdwn(l.label)}*: ${escapeMrkdwn(l.value)}`);
+    blocks.push(section([`${EMOJI[s.level]} *${escapeMrkdwn(s.title)}* — ${escapeMrkdwn(s.summary)}`, ...lines].join('\n')));
+  }
+  const by = report.requestedBy ? ` for <@${report.requestedBy}>` : '';
+  blocks.push(context(`Checked ${report.generatedAt.toISOString()} in ${report.tookMs} ms${by}`));
+
+  const text = [
+    `Status of ${report.environment}`,
+    ...report.sections.flatMap((s) => [
+      `[${WORD[s.level]}] ${s.title}: ${s.summary}`,
+      ...s.lines.map((l) => `    [${WORD[l.level]}] ${l.label}: ${l.value}`),
+    ]),
+    `(checked in ${report.tookMs} ms)`,
+  ].join('\n');
+  return fitMessage({ text, blocks });
+}
