@@ -6,7 +6,7 @@ import { loadForCli } from './load.js';
 
 /** `devbot console --as U --in C`: the Slack pipeline in the terminal. Resolves to the exit code. */
 export async function runConsole(file: string | undefined, opts: { user: string; channel: string; withWorker: boolean }): Promise<number> {
-  const { config, log } = loadForCli(file);
+  const { config, log } = loadForCli(file, { defaultLevel: 'error' });
   const deps = buildDeps(config, log.child({ component: 'console' }));
   const worker = opts.withWorker ? startBullmqWorker(deps) : undefined;
   try {

@@ -4,11 +4,13 @@ import { ConfigError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 
 /** Loads the config for a CLI command, or prints why it cannot and exits 2. */
-export function loadForCli(file: string | undefined): { config: Config; log: Logger } {
+export function loadForCli(file: string | undefined, opts: { defaultLevel?: string } = {}): { config: Config; log: Logger } {
   try {
     if (!file) throw new ConfigError('No config file: pass --config <file> or set DEVBOT_CONFIG (start from config/devbot.example.yaml).');
     const config = loadConfig({ files: [file], env: process.env });
-    return { config, log: createLogger({ level: config.log.level }) };
+    // The console prints what users need; its log stays quiet unless DEVBOT_LOG_LEVEL asks otherwise.
+    const level = opts.defaultLevel && !process.env['DEVBOT_LOG_LEVEL'] ? opts.defaultLevel : config.log.level;
+    return { config, log: createLogger({ level }) };
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.userFacing}\n`);

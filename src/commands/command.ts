@@ -31,8 +31,8 @@ export const UNITS_ACTIONS = ['list', 'start', 'stop'] as const;
 export const commandSchema = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('status'), env }).strict(),
   z.object({ verb: z.literal('help'), topic: z.enum(VERB_NAMES).optional() }).strict(),
-  /** `text` is the command asked about, unparsed: can-i answers usage errors in it, not parse. */
-  z.object({ verb: z.literal('can-i'), text: z.string().min(1) }).strict(),
+  /** `command` is the command asked about, as typed: can-i reports usage errors in it, parse does not. */
+  z.object({ verb: z.literal('can-i'), command: z.string().min(1) }).strict(),
   z.object({ verb: z.literal('deploy'), service: name, version: z.string().regex(VERSION_PATTERN).optional(), env, yes }).strict(),
   z.object({ verb: z.literal('rollback'), service: name, env, yes }).strict(),
   z.object({ verb: z.literal('stack'), action: z.enum(STACK_ACTIONS), env, yes }).strict(),

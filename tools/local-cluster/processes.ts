@@ -26,17 +26,26 @@ export function spawnDetached(argv: readonly string[], logFile: string): Promise
   }
 }
 
+/** The one-letter state from /proc/<pid>/stat (R, S, T for stopped, Z…), undefined when gone. */
+export function procState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * True when `pid` is a live (not zombie) process whose command line mentions `argv0`, so a pid
  * recycled by an unrelated process is never mistaken for ours. Without /proc, trusts kill(0).
  */
 export function isAlive(pid: number, argv0?: string): boolean {
   if (existsSync('/proc/self/stat')) {
+    const state = procState(pid);
+    if (state === undefined || state === 'Z' || state === 'X') return false;
+    if (!argv0) return true;
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-      if (state === 'Z' || state === 'X') return false;
-      if (!argv0) return true;
       return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(basename(argv0));
     } catch {
       return false;

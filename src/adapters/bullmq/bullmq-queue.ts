@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { UpstreamError } from '../../errors.js';
 import type { EnqueueResult, JobData, JobQueue, QueueCounts } from '../../ports/queue.js';
 import { withDeadline } from '../../with-deadline.js';
-import { connectRedis } from '../redis/connect-redis.js';
+import { connectRedis, waitForRedisReady } from '../redis/connect-redis.js';
 
 export interface BullmqQueueOptions {
   redisUrl: string;
@@ -24,8 +24,10 @@ export function createBullmqQueue(opts: BullmqQueueOptions): JobQueue {
   let events: QueueEvents | undefined;
   let eventsConnection: Redis | undefined;
 
-  const guard = <T>(what: string, p: Promise<T>): Promise<T> =>
-    withDeadline(p, opts.commandTimeoutMs, () => new UpstreamError(`Redis did not answer while ${what}; is it running at the configured DEVBOT_REDIS_URL?`, { service: 'redis' })).catch(
+  // The producer connection fails fast when Redis is away (a user is waiting), so each call first
+  // waits, within the same deadline, for a connection that is still being (re)established.
+  const guard = <T>(what: string, call: () => Promise<T>): Promise<T> =>
+    withDeadline(waitForRedisReady(connection, opts.commandTimeoutMs).then(call), opts.commandTimeoutMs, () => new UpstreamError(`Redis did not answer while ${what}; is it running at the configured DEVBOT_REDIS_URL?`, { service: 'redis' })).catch(
       (cause: unknown) => {
         if (cause instanceof UpstreamError) throw cause;
         throw new UpstreamError(`Redis failed while ${what}: ${(cause as Error).message}`, { service: 'redis', cause });
@@ -36,15 +38,15 @@ export function createBullmqQueue(opts: BullmqQueueOptions): JobQueue {
     async enqueue(data, { jobId }): Promise<EnqueueResult> {
       // SET NX tells a first request from a retry; the add itself is idempotent by jobId, so a
       // request whose first attempt failed half-way still ends with exactly one job.
-      const fresh = await guard('recording the request', connection.set(`${opts.prefix}:req:${jobId}`, '1', 'EX', 24 * 3600, 'NX'));
-      await guard('queueing the job', queue.add(data.kind, data, { jobId, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED }));
+      const fresh = await guard('recording the request', () => connection.set(`${opts.prefix}:req:${jobId}`, '1', 'EX', 24 * 3600, 'NX'));
+      await guard('queueing the job', () => queue.add(data.kind, data, { jobId, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED }));
       return { id: jobId, duplicate: fresh === null };
     },
 
     async counts(): Promise<QueueCounts> {
       const [c, workers] = await guard(
         'counting jobs',
-        Promise.all([queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'), queue.getWorkersCount()]),
+        () => Promise.all([queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'), queue.getWorkersCount()]),
       );
       return {
         waiting: (c['waiting'] ?? 0) + (c['prioritized'] ?? 0),
@@ -63,7 +65,7 @@ export function createBullmqQueue(opts: BullmqQueueOptions): JobQueue {
         events.on('error', () => {});
         await events.waitUntilReady();
       }
-      const job = await guard('looking up the job', queue.getJob(jobId));
+      const job = await guard('looking up the job', () => queue.getJob(jobId));
       if (!job) throw new UpstreamError(`Job ${jobId} is not in the queue (expired or never queued).`, { service: 'redis', retryable: false });
       try {
         await job.waitUntilFinished(events, timeoutMs);

@@ -1,11 +1,11 @@
-import { webApi } from '@slack/bolt';
+import { webApi, type types } from '@slack/bolt';
 import type { Block, Chat, ChatMessage, MessageRef } from '../../ports/chat.js';
 import { UpstreamError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { toSlackUpstreamError } from './slack-errors.js';
 import type { WebClient } from './web-client.js';
 
-type SlackBlocks = NonNullable<webApi.ChatPostMessageArguments['blocks']>;
+type SlackBlocks = (types.KnownBlock | types.Block)[];
 
 const CONTEXT = 'while posting to Slack';
 

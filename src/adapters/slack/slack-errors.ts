@@ -38,3 +38,30 @@ export function toSlackUpstreamError(context: string, e: unknown): UpstreamError
 function hasCode(e: unknown, code: string): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === code;
 }
+
+const BAD_TOKEN_CODES = new Set([
+  'invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type',
+]);
+
+/** Why startup (auth.test, opening the socket) failed, naming the settings that would fix it. */
+export function toSlackStartupError(e: unknown, opts: { apiUrl: string; step: string; tokenVar: string }): UpstreamError {
+  const { code, retryable } = describeSlackError(e);
+  const detail = e instanceof Error ? e.message : String(e);
+  if (code === 'request_failed' || code.startsWith('http_')) {
+    return new UpstreamError(
+      `Could not reach the Slack API at ${opts.apiUrl} (${opts.step}: ${detail}). Check DEVBOT_SLACK_API_URL and the network.`,
+      { service: 'slack', retryable, cause: e },
+    );
+  }
+  if (BAD_TOKEN_CODES.has(code)) {
+    return new UpstreamError(`Slack rejected the token at ${opts.step} (${code}). Check ${opts.tokenVar}.`, {
+      service: 'slack',
+      retryable: false,
+      cause: e,
+    });
+  }
+  return new UpstreamError(
+    `Slack ${opts.step} failed at ${opts.apiUrl}: ${code === 'unknown_error' ? detail : code}. Check ${opts.tokenVar} and DEVBOT_SLACK_API_URL.`,
+    { service: 'slack', retryable, cause: e },
+  );
+}

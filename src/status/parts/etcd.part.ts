@@ -7,7 +7,7 @@ function describeMember(m: EtcdMemberHealth): StatusLine {
     return { label: m.name, value: `DOWN (${m.clientUrl})${m.errors.length ? ` — ${m.errors[0]}` : ''}`, level: 'critical' };
   }
   const role = m.isLeader ? 'leader' : 'follower';
-  const size = `${(m.dbSizeBytes / 1024 / 1024).toFixed(1)} MiB`;
+  const size = m.dbSizeBytes < 1024 * 1024 ? `${Math.round(m.dbSizeBytes / 1024)} KiB` : `${(m.dbSizeBytes / 1024 / 1024).toFixed(1)} MiB`;
   const problems = [...m.alarms.map((a) => `alarm ${a}`), ...m.errors];
   return {
     label: m.name,

@@ -1,0 +1,109 @@
+import { VERB_NAMES, type Verb } from '../commands/verbs.js';
+import type { AclPolicy, AclRule } from './policy.js';
+
+export interface Principal {
+  user: string;
+}
+
+export interface AclRequest {
+  verb: Verb;
+  /** What the command acts on (commandTarget); undefined matches target-limited rules too. */
+  target?: string;
+  channel: { id: string; name: string };
+  environment: string;
+}
+
+export interface Decision {
+  allowed: boolean;
+  /** The rule that allowed it, first in policy order; unset for denials and for help/can-i. */
+  rule?: string;
+  /** One sentence for the user: what allowed it, or precisely what is missing. */
+  reason: string;
+}
+
+/**
+ * help and can-i only tell the asker about their own permissions (and the grammar, which is no
+ * secret), so anyone may ask them: refusing would only hide from people what they are allowed
+ * to do, and "ask devbot" is how someone new finds out whom to ask.
+ */
+const ANSWERABLE_BY_ANYONE: ReadonlySet<Verb> = new Set<Verb>(['help', 'can-i']);
+
+const covers = (list: readonly string[], value: string): boolean => list.includes('*') || list.includes(value);
+
+const bare = (channel: string): string => channel.replace(/^#/, '').toLowerCase();
+
+/** Rules name a channel by id, or by name with or without '#'. Slack channel names are lowercase. */
+function coversChannel(list: readonly string[], channel: AclRequest['channel']): boolean {
+  return list.some((c) => c === '*' || c === channel.id || bare(c) === bare(channel.name));
+}
+
+/** `users: ['*']` is everyone, as '*' is everywhere else in a rule; it has to be written out. */
+function namesUser(policy: AclPolicy, rule: AclRule, user: string): boolean {
+  return covers(rule.users, user) || rule.groups.some((g) => policy.groups[g]?.includes(user) ?? false);
+}
+
+/** A rule without targets covers every target; a request without a target (help) matches any rule. */
+function coversTarget(rule: AclRule, target: string | undefined): boolean {
+  return target === undefined || rule.targets === undefined || covers(rule.targets, target);
+}
+
+/** "a, b, c and 4 more": reasons stay one readable line however big the policy is. */
+function listSome(items: Iterable<string>, max = 8): string {
+  const unique = [...new Set(items)];
+  const shown = unique.slice(0, max).join(', ');
+  return unique.length > max ? `${shown} and ${unique.length - max} more` : shown;
+}
+
+/** Slack channel names are lowercase, so an upper-case C…/G… entry is an id: shown bare, not as #C0123. */
+const hash = (channel: string): string => (/^[CG][A-Z0-9]+$/.test(channel) ? channel : `#${channel.replace(/^#/, '')}`);
+
+function deny(reason: string): Decision {
+  return { allowed: false, reason };
+}
+
+/**
+ * Decides one request against the policy. Pure; deny by default. The checks narrow the asker's
+ * rules in order (verb, channel, environment, target), so a denial names the first thing that
+ * no rule of theirs covers, and what their rules do cover there.
+ */
+export function decide(policy: AclPolicy, principal: Principal, req: AclRequest): Decision {
+  const verb = `\`${req.verb}\``;
+  if (ANSWERABLE_BY_ANYONE.has(req.verb)) {
+    return { allowed: true, reason: `anyone may ask ${verb}: it only shows you your own permissions` };
+  }
+  const mine = policy.rules.filter((r) => namesUser(policy, r, principal.user));
+  if (mine.length === 0) {
+    return deny(`${verb} is not allowed for you: no access rule names you (an admin can add one under acl.rules)`);
+  }
+  const forVerb = mine.filter((r) => covers(r.verbs, req.verb));
+  if (forVerb.length === 0) {
+    return deny(`${verb} is not allowed for you anywhere (your rules cover: ${listSome(mine.flatMap((r) => r.verbs))})`);
+  }
+  const where = hash(req.channel.name || req.channel.id);
+  const inChannel = forVerb.filter((r) => coversChannel(r.channels, req.channel));
+  if (inChannel.length === 0) {
+    return deny(`${verb} is not allowed for you in ${where} (you may run it in ${listSome(forVerb.flatMap((r) => r.channels).map(hash))})`);
+  }
+  const inEnvironment = inChannel.filter((r) => covers(r.environments, req.environment));
+  if (inEnvironment.length === 0) {
+    const only = listSome(inChannel.flatMap((r) => r.environments));
+    const env = req.environment === '' ? 'without an environment (none is set up here; pass --env)' : `in environment ${req.environment}`;
+    return deny(`${verb} is allowed for you in ${where} but not ${env} (only in: ${only})`);
+  }
+  const rule = inEnvironment.find((r) => coversTarget(r, req.target));
+  if (!rule) {
+    const targets = inEnvironment.flatMap((r) => r.targets ?? []);
+    const whose = inEnvironment.length === 1 ? 'your rule covers' : 'your rules cover';
+    return deny(`\`${req.verb} ${req.target ?? ''}\` is not allowed for you (${whose}: ${listSome(targets)})`);
+  }
+  return { allowed: true, rule: rule.name, reason: `allowed by rule \`${rule.name}\`` };
+}
+
+/** The verbs `principal` may run in this channel and environment, in grammar order. */
+export function allowedVerbs(
+  policy: AclPolicy,
+  principal: Principal,
+  where: { channel: AclRequest['channel']; environment: string },
+): Verb[] {
+  return VERB_NAMES.filter((verb) => decide(policy, principal, { verb, ...where }).allowed);
+}

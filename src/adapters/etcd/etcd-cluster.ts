@@ -1,0 +1,49 @@
+import type { Logger } from '../../log.js';
+import type { Cluster, ClusterHealth } from '../../ports/cluster.js';
+import { assembleHealth } from './assemble-health.js';
+import { probeMember, type MemberProbe } from './probe-member.js';
+
+export interface EtcdClusterOptions {
+  endpoints: string[];
+  /** gRPC deadline of each probe call; a linearizable read slower than this counts as no quorum. */
+  probeTimeoutMs: number;
+  log: Logger;
+  /** Overall bound on health() when the caller gives none. */
+  defaultDeadlineMs?: number;
+}
+
+/** Resolves to `fallback()` if `promise` has not settled by `at` (epoch ms). */
+function settleBy<T>(promise: Promise<T>, at: number, fallback: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback()), Math.max(0, at - Date.now()));
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The Cluster port on etcd v3. Each health() dials every endpoint with a fresh single-host client,
+ * so a member that was down is judged on a new connection the moment it is back.
+ */
+export function createEtcdCluster(opts: EtcdClusterOptions): Cluster {
+  const { endpoints, probeTimeoutMs, log } = opts;
+  return {
+    async health(call = {}): Promise<ClusterHealth> {
+      const startedAt = Date.now();
+      const deadlineMs = call.deadlineMs ?? opts.defaultDeadlineMs ?? 1500;
+      const callTimeoutMs = Math.min(probeTimeoutMs, deadlineMs);
+      // gRPC honours its deadline; the race is a backstop so health() resolves whatever a client does.
+      const probes = await Promise.all(endpoints.map((endpoint) =>
+        settleBy(probeMember(endpoint, callTimeoutMs, startedAt), startedAt + deadlineMs, (): MemberProbe => (
+          { endpoint, readOk: false, errors: [`no answer within ${deadlineMs} ms`] }
+        ))));
+      const { members, hasQuorum, quorumReason, leader } = assembleHealth(probes);
+      const tookMs = Date.now() - startedAt;
+      log.debug({ hasQuorum, leader, tookMs, down: members.filter((m) => !m.reachable).map((m) => m.name) }, 'etcd probed');
+      return { members, hasQuorum, quorumReason, ...(leader ? { leader } : {}), checkedAt: new Date(startedAt), tookMs };
+    },
+    async close() {
+      // Clients live only for the duration of one probe; nothing stays open between calls.
+    },
+  };
+}

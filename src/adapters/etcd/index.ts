@@ -1,0 +1,1 @@
+export { createEtcdCluster, type EtcdClusterOptions } from './etcd-cluster.js';

@@ -1,0 +1,74 @@
+import { GRPCDeadlineExceededError } from 'etcd3';
+import { createProbeClient } from './probe-client.js';
+
+/** A member as another member's member list describes it. */
+export interface ListedMember {
+  id: string;
+  name: string;
+  clientUrls: string[];
+}
+
+/** What one endpoint said, call by call; missing parts did not answer. */
+export interface MemberProbe {
+  endpoint: string;
+  status?: { id: string; leaderId: string; raftTerm: number; raftIndex: number; dbSizeBytes: number; errors: string[] };
+  members?: ListedMember[];
+  /** A linearizable read through this endpoint answered before the deadline. */
+  readOk: boolean;
+  errors: string[];
+}
+
+/** etcd ids arrive as decimal strings of uint64; etcdctl and logs show them in hex. '0' means none. */
+export const toHexId = (id: string | undefined): string => (id && id !== '0' ? BigInt(id).toString(16) : '');
+
+/** Short, stable wording for a failed call: gRPC messages run long and vary between versions. */
+export function describeError(e: unknown, timeoutMs: number): string {
+  if (e instanceof GRPCDeadlineExceededError) return `no answer within ${timeoutMs} ms`;
+  const message = e instanceof Error ? e.message : String(e);
+  const refused = /connect (E[A-Z]+)/.exec(message);
+  if (refused) return `cannot connect (${refused[1]})`;
+  const text = message.replace(/^\d+ [A-Z_]+: /, '').replace(/\s*Resolution note:.*$/s, '');
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
+/** One line per failure; when every call failed the same way, that is the member's one problem. */
+function summarise(failures: Array<[call: string, message: string]>): string[] {
+  const first = failures[0];
+  if (failures.length === 3 && first && failures.every(([, m]) => m === first[1])) return [first[1]];
+  return failures.map(([call, m]) => `${call}: ${m}`);
+}
+
+/**
+ * Asks one endpoint, with a client of its own, for its status, its member list and a linearizable
+ * read, all in parallel, each with a gRPC deadline `timeoutMs` from `startedAt`. Never throws.
+ */
+export async function probeMember(endpoint: string, timeoutMs: number, startedAt = Date.now()): Promise<MemberProbe> {
+  const deadline = startedAt + timeoutMs;
+  const client = createProbeClient(endpoint);
+  const opts = { deadline };
+  try {
+    const [status, list, read] = await Promise.allSettled([
+      client.maintenance.status(opts),
+      client.cluster.memberList({}, opts),
+      // The key is irrelevant; a linearizable range needs the leader to confirm it still leads.
+      client.kv.range({ key: Buffer.from('health'), keys_only: true, limit: 1 }, opts),
+    ]);
+    const failures: Array<[string, string]> = [];
+    const probe: MemberProbe = { endpoint, readOk: read.status === 'fulfilled', errors: [] };
+    if (status.status === 'fulfilled') {
+      const s = status.value;
+      probe.status = {
+        id: toHexId(s.header.member_id), leaderId: toHexId(s.leader), raftTerm: Number(s.raftTerm),
+        raftIndex: Number(s.raftIndex), dbSizeBytes: Number(s.dbSize), errors: s.errors,
+      };
+    } else failures.push(['status', describeError(status.reason, timeoutMs)]);
+    if (list.status === 'fulfilled') {
+      probe.members = list.value.members.map((m) => ({ id: toHexId(m.ID), name: m.name, clientUrls: m.clientURLs }));
+    } else failures.push(['member list', describeError(list.reason, timeoutMs)]);
+    if (read.status === 'rejected') failures.push(['linearizable read', describeError(read.reason, timeoutMs)]);
+    probe.errors = summarise(failures);
+    return probe;
+  } finally {
+    client.close();
+  }
+}

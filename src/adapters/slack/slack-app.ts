@@ -1,0 +1,122 @@
+import type { Server } from 'node:http';
+import { App, LogLevel, type CustomRoute } from '@slack/bolt';
+import type { Config } from '../../config/schema.js';
+import { BotError, ConfigError } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import { boundPort, createReceiver, socketRoutesServer, type SlackReceiver } from './receiver.js';
+import { toSlackStartupError } from './slack-errors.js';
+import { createSlackLogger } from './slack-logger.js';
+import { createSlashCommandListener, type HandleCommand } from './slash-command.js';
+import { normaliseSlackApiUrl, slackClientOptions } from './web-client.js';
+
+export type { CustomRoute } from '@slack/bolt';
+
+export interface SlackAppOptions {
+  config: Pick<Config, 'slack'>;
+  log: Logger;
+  handleCommand: HandleCommand;
+  /** Extra HTTP routes served next to `/slack/events`, e.g. `/healthz`, `/metrics`. */
+  routes?: CustomRoute[];
+  /** The slash command to answer (as configured in the Slack app). */
+  command?: string;
+  /** How long handleCommand may take before the ack says "Working on it…" (default 2 s). */
+  ackAfterMs?: number;
+}
+
+export interface SlackApp {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The bound HTTP port once started (HTTP mode, or Socket Mode with routes); else undefined. */
+  port(): number | undefined;
+  app: App;
+}
+
+/**
+ * The Slack side of `devbot serve`: a Bolt App answering `/dev` through handleCommand. Checks the
+ * bot token against Slack (auth.test) before returning, so a wrong DEVBOT_SLACK_API_URL or token
+ * is a clear UpstreamError at startup. Throws ConfigError when a required secret is missing.
+ */
+export async function createSlackApp(opts: SlackAppOptions): Promise<SlackApp> {
+  const { slack } = opts.config;
+  requireSecrets(slack);
+  const log = opts.log;
+  const sdkLogger = createSlackLogger(log, { name: 'bolt', level: LogLevel.WARN });
+  const selected = createReceiver({ slack, logger: sdkLogger, routes: opts.routes ?? [] });
+  const app = new App({
+    token: slack.botToken,
+    receiver: selected.receiver,
+    logger: sdkLogger,
+    logLevel: LogLevel.WARN,
+    clientOptions: slackClientOptions({ apiUrl: slack.apiUrl, log, retries: 2 }),
+    convoStore: false,
+    deferInitialization: true,
+  });
+  app.command(opts.command ?? '/dev', createSlashCommandListener({ handleCommand: opts.handleCommand, log, ackAfterMs: opts.ackAfterMs }));
+  app.error(async (error) => {
+    log.error({ err: error }, 'Bolt reported an error');
+  });
+  const apiUrl = normaliseSlackApiUrl(slack.apiUrl) ?? 'https://slack.com/api/';
+  try {
+    await app.init();
+  } catch (e) {
+    throw toSlackStartupError(e, { apiUrl, step: 'auth.test', tokenVar: 'DEVBOT_SLACK_BOT_TOKEN' });
+  }
+  return wrap({ app, selected, slack, apiUrl, log });
+}
+
+function wrap(ctx: { app: App; selected: SlackReceiver; slack: Config['slack']; apiUrl: string; log: Logger }): SlackApp {
+  const { app, selected, slack, apiUrl, log } = ctx;
+  let httpPort: () => number | undefined = () => undefined;
+  let running = false;
+  return {
+    app,
+    port: () => httpPort(),
+    async start() {
+      if (running) return;
+      if (selected.kind === 'http') {
+        const server = await selected.receiver.start(slack.port).catch((e: unknown) => {
+          throw listenError(e, slack.port);
+        });
+        httpPort = () => boundPort(server);
+      } else {
+        const routesServer = socketRoutesServer(selected.receiver);
+        const listening = routesServer ? listenOutcome(routesServer, slack.port, log) : Promise.resolve();
+        const connected = selected.receiver.start().catch((e: unknown) => {
+          throw toSlackStartupError(e, { apiUrl, step: 'apps.connections.open', tokenVar: 'DEVBOT_SLACK_APP_TOKEN' });
+        });
+        await Promise.all([connected, listening]);
+        httpPort = () => boundPort(routesServer);
+      }
+      running = true;
+    },
+    async stop() {
+      if (!running) return;
+      running = false;
+      httpPort = () => undefined;
+      await selected.receiver.stop();
+    },
+  };
+}
+
+/** Resolves once Socket Mode's routes server listens; a later server error is logged, not thrown. */
+function listenOutcome(server: Server, port: number, log: Logger): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('listening', () => resolve());
+    server.once('error', (e) => reject(listenError(e, port)));
+    server.on('error', (err) => log.error({ err }, 'Slack routes server error'));
+  });
+}
+
+function requireSecrets(slack: Config['slack']): void {
+  const issues: string[] = [];
+  if (!slack.botToken) issues.push('slack.botToken: set DEVBOT_SLACK_BOT_TOKEN');
+  if (!slack.appToken && !slack.signingSecret) {
+    issues.push('slack.signingSecret: set DEVBOT_SLACK_SIGNING_SECRET (or DEVBOT_SLACK_APP_TOKEN for Socket Mode)');
+  }
+  if (issues.length) throw new ConfigError('Slack is not configured.', issues);
+}
+
+function listenError(e: unknown, port: number): BotError {
+  const code = (e as { code?: string }).code ?? (e instanceof Error ? e.message : String(e));
+  return new ConfigError(`Could not listen for Slack on port ${port} (${code}).`, ['slack.port: choose a free port with DEVBOT_SLACK_PORT']);
+}

@@ -1,0 +1,86 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AllMiddlewareArgs, RespondArguments, SlackCommandMiddlewareArgs, SlashCommand } from '@slack/bolt';
+import type { CommandInput, CommandReply } from '../../commands/types.js';
+import type { Logger } from '../../log.js';
+import { toSlackBlocks } from './slack-chat.js';
+
+export type HandleCommand = (input: CommandInput) => Promise<CommandReply>;
+
+/** Slack gives up on an ack after 3 s; past this we ack "working" and answer via response_url. */
+export const ACK_DEADLINE_MS = 2_000;
+export const WORKING_TEXT = 'Working on it…';
+
+/** The slash-command payload as a transport-neutral CommandInput. */
+export function toCommandInput(command: SlashCommand): CommandInput {
+  return {
+    text: command.text ?? '',
+    user: command.user_id,
+    channel: command.channel_id,
+    channelName: command.channel_name,
+    transport: { kind: 'slack' },
+    // trigger_id is the same on Slack's retries, so the queue dedupes on it.
+    requestId: command.trigger_id || `slack-${randomUUID()}`,
+  };
+}
+
+type Outcome = { ok: true; reply: CommandReply } | { ok: false; error: unknown };
+
+/**
+ * The `/dev` listener: hands the command to handleCommand and acks with its reply. A reply later
+ * than `ackAfterMs` goes through response_url instead; a throw becomes "internal error, ref <id>".
+ * It never throws, so Bolt's error path (500 after ack) is never taken.
+ */
+export function createSlashCommandListener(opts: { handleCommand: HandleCommand; log: Logger; ackAfterMs?: number }) {
+  const ackAfterMs = opts.ackAfterMs ?? ACK_DEADLINE_MS;
+  return async ({ command, ack, respond, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    const input = toCommandInput(command);
+    const log = opts.log.child({ requestId: input.requestId, user: input.user, channel: input.channel, command: command.command });
+    if (context.retryNum !== undefined) log.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'Slack retry');
+    const pending: Promise<Outcome> = settle(() => opts.handleCommand(input));
+    const first = await raceDeadline(pending, ackAfterMs);
+    if (first !== 'late') {
+      await safely(log, 'ack', () => ack(toResponse(first, log)));
+      return;
+    }
+    await safely(log, 'ack', () => ack({ response_type: 'ephemeral', text: WORKING_TEXT }));
+    const outcome = await pending;
+    log.info({ afterMs: ackAfterMs }, 'late reply sent through response_url');
+    await safely(log, 'respond', () => respond(toResponse(outcome, log)));
+  };
+}
+
+function toResponse(outcome: Outcome, log: Logger): RespondArguments & { response_type: 'ephemeral' } {
+  if (outcome.ok) {
+    const { text, blocks } = outcome.reply;
+    return blocks ? { response_type: 'ephemeral', text, blocks: toSlackBlocks(blocks) } : { response_type: 'ephemeral', text };
+  }
+  const ref = randomBytes(4).toString('hex');
+  log.error({ err: outcome.error, ref }, 'handleCommand threw');
+  return { response_type: 'ephemeral', text: `Sorry, devbot hit an internal error, ref ${ref}.` };
+}
+
+function settle(run: () => Promise<CommandReply>): Promise<Outcome> {
+  return Promise.resolve()
+    .then(run)
+    .then((reply): Outcome => ({ ok: true, reply }), (error: unknown): Outcome => ({ ok: false, error }));
+}
+
+async function raceDeadline(pending: Promise<Outcome>, ms: number): Promise<Outcome | 'late'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+  });
+  try {
+    return await Promise.race([pending, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function safely(log: Logger, what: string, run: () => Promise<unknown>): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    log.error({ err }, `Slack ${what} failed`);
+  }
+}

@@ -1,0 +1,128 @@
+import { UsageError } from '../errors.js';
+import { STACK_ACTIONS, UNITS_ACTIONS, type CommandOf } from './command.js';
+import { echoUserText, quoteUserText } from './echo.js';
+import type { Args } from './read-args.js';
+import { checkName } from './read-args.js';
+import { suggestNearest } from './suggest.js';
+import { VERB_NAMES, isVerb, type Verb } from './verbs.js';
+
+/** The command as typed up to `index` ("units start"), for messages about the next word. */
+function typedBefore(a: Args, index: number): string {
+  return echoUserText([a.spec.verb, ...a.positionals.slice(0, index)].join(' '));
+}
+
+function required(a: Args, index: number, label: string, noun = `${label} name`): string {
+  const value = a.positionals[index];
+  if (value === undefined) throw new UsageError(`\`${typedBefore(a, index)}\` needs a <${label}>.`, a.spec.usage);
+  return checkName(value, noun, a.spec.usage);
+}
+
+function optional(a: Args, index: number, label: string): string | undefined {
+  const value = a.positionals[index];
+  return value === undefined ? undefined : checkName(value, `${label} name`, a.spec.usage);
+}
+
+function choice<T extends string>(a: Args, index: number, choices: readonly T[]): T {
+  const value = a.positionals[index];
+  const list = `${choices.slice(0, -1).join(', ')} or ${choices.at(-1) ?? ''}`;
+  if (value === undefined) throw new UsageError(`\`${typedBefore(a, index)}\` needs one of: ${list}.`, a.spec.usage);
+  const found = choices.find((c) => c === value.toLowerCase());
+  if (found) return found;
+  const near = suggestNearest(value, choices);
+  throw new UsageError(
+    `\`${typedBefore(a, index)}\` takes ${list}, not ${quoteUserText(value)}.${near ? ` Did you mean \`${near}\`?` : ''}`,
+    a.spec.usage,
+  );
+}
+
+/** Rejects words past the ones the verb takes; `labels` describe those, for the message. */
+function end(a: Args, labels: readonly string[]): void {
+  const extra = a.positionals[labels.length];
+  if (extra === undefined) return;
+  const takes = labels.length === 0 ? 'no arguments' : `${labels.length === 1 ? 'one argument' : `at most ${labels.length} arguments`} (${labels.join(' ')})`;
+  throw new UsageError(`\`${a.spec.verb}\` takes ${takes}; ${quoteUserText(extra)} is extra.`, a.spec.usage);
+}
+
+function env(a: Args): string | undefined {
+  const value = a.flags.env;
+  return typeof value === 'string' ? value : undefined;
+}
+
+function text(a: Args, flag: 'version' | 'to' | 'user' | 'target'): string | undefined {
+  const value = a.flags[flag];
+  return typeof value === 'string' ? value : undefined;
+}
+
+const yes = (a: Args): boolean => a.flags.yes === true;
+
+function topic(a: Args): Verb | undefined {
+  const word = a.positionals[0];
+  end(a, ['[verb]']);
+  if (word === undefined) return undefined;
+  const verb = word.toLowerCase();
+  if (isVerb(verb)) return verb;
+  const near = suggestNearest(verb, VERB_NAMES);
+  throw new UsageError(`${quoteUserText(word)} is not a devbot command.${near ? ` Did you mean \`${near}\`?` : ''}`, a.spec.usage);
+}
+
+type Builders = { [V in Exclude<Verb, 'can-i'>]: (a: Args) => CommandOf<V> };
+
+/**
+ * One builder per verb (can-i takes its raw rest of line, see parse.ts): reads positionals in
+ * order, so a missing word is reported before an extra one. Flags were checked by readArgs.
+ */
+export const BUILDERS: Builders = {
+  status: (a) => {
+    end(a, []);
+    return { verb: 'status', env: env(a) };
+  },
+  help: (a) => ({ verb: 'help', topic: topic(a) }),
+  deploy: (a) => {
+    const service = required(a, 0, 'service');
+    end(a, ['<service>']);
+    return { verb: 'deploy', service, version: text(a, 'version'), env: env(a), yes: yes(a) };
+  },
+  rollback: (a) => {
+    const service = required(a, 0, 'service');
+    end(a, ['<service>']);
+    return { verb: 'rollback', service, env: env(a), yes: yes(a) };
+  },
+  stack: (a) => {
+    const action = choice(a, 0, STACK_ACTIONS);
+    end(a, ['<action>']);
+    return { verb: 'stack', action, env: env(a), yes: yes(a) };
+  },
+  units: (a) => {
+    const action = choice(a, 0, UNITS_ACTIONS);
+    if (action === 'list') {
+      const unit = optional(a, 1, 'unit');
+      end(a, ['<action>', '[unit]']);
+      return { verb: 'units', action, unit, env: env(a) };
+    }
+    const unit = required(a, 1, 'unit');
+    end(a, ['<action>', '<unit>']);
+    return { verb: 'units', action, unit, env: env(a) };
+  },
+  failover: (a) => {
+    const database = required(a, 0, 'database');
+    end(a, ['<database>']);
+    return { verb: 'failover', database, to: text(a, 'to'), env: env(a), yes: yes(a) };
+  },
+  jobs: (a) => {
+    end(a, []);
+    return { verb: 'jobs', all: a.flags.all === true };
+  },
+  cancel: (a) => {
+    const job = required(a, 0, 'job', 'job id');
+    end(a, ['<job>']);
+    return { verb: 'cancel', job, yes: yes(a) };
+  },
+  locks: (a) => {
+    end(a, []);
+    return { verb: 'locks' };
+  },
+  audit: (a) => {
+    end(a, []);
+    return { verb: 'audit', user: text(a, 'user'), target: text(a, 'target') };
+  },
+};

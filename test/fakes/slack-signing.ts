@@ -1,0 +1,83 @@
+/** Signed requests as Slack sends them, for posting into the real Bolt receiver. */
+import { createHmac, randomBytes } from 'node:crypto';
+
+/** Slack's v0 signature headers for `body` (timestamp in seconds, default now). */
+export function signSlackRequest(secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
+  const signature = createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
+  return { 'x-slack-signature': `v0=${signature}`, 'x-slack-request-timestamp': String(timestamp) };
+}
+
+export interface SlashCommandFields {
+  token: string;
+  team_id: string;
+  team_domain: string;
+  channel_id: string;
+  channel_name: string;
+  user_id: string;
+  user_name: string;
+  command: string;
+  text: string;
+  api_app_id: string;
+  is_enterprise_install: string;
+  /** Where late replies go; point it at the fake (`fake.responseUrl(id)`) when a test expects one. */
+  response_url: string;
+  trigger_id: string;
+}
+
+export interface PostOptions {
+  /** Sent as X-Slack-Retry-Num (with X-Slack-Retry-Reason: http_timeout). */
+  retryNum?: number;
+  /** Signature timestamp in seconds (e.g. 6 minutes ago for a stale request). */
+  timestamp?: number;
+  /** Sign with the wrong secret. */
+  badSignature?: boolean;
+  /** Send neither X-Slack-Signature nor X-Slack-Request-Timestamp. */
+  omitHeaders?: boolean;
+}
+
+/** A realistic `/dev` payload; any field can be overridden. */
+export function slashCommandBody(fields: Partial<SlashCommandFields> = {}): string {
+  const triggerId = `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(8).toString('hex')}`;
+  const all: SlashCommandFields = {
+    token: 'deprecated-verification-token',
+    team_id: 'T0000001',
+    team_domain: 'devbot-test',
+    channel_id: 'C0DEV',
+    channel_name: 'dev',
+    user_id: 'U0ALICE',
+    user_name: 'alice',
+    command: '/dev',
+    text: '',
+    api_app_id: 'A0DEVBOT',
+    is_enterprise_install: 'false',
+    response_url: 'https://hooks.slack.com/commands/T0000001/1/unused',
+    trigger_id: triggerId,
+    ...fields,
+  };
+  return new URLSearchParams(Object.entries(all)).toString();
+}
+
+/**
+ * POSTs a signed slash command. `url` is the events URL, or the app's origin (then `/slack/events`
+ * is added). Returns the HTTP status and the raw body (the ack: JSON for a message ack).
+ */
+export async function postSlashCommand(
+  url: string,
+  secret: string,
+  fields: Partial<SlashCommandFields> = {},
+  opts: PostOptions = {},
+): Promise<{ status: number; body: string; json: () => unknown }> {
+  const target = new URL(url);
+  if (target.pathname === '/' || target.pathname === '') target.pathname = '/slack/events';
+  const body = slashCommandBody(fields);
+  const signed = signSlackRequest(opts.badSignature ? `${secret}-wrong` : secret, body, opts.timestamp);
+  const headers: Record<string, string> = {
+    // Exactly this: Bolt's HTTPReceiver compares the content type without parameters.
+    'content-type': 'application/x-www-form-urlencoded',
+    ...(opts.omitHeaders ? {} : signed),
+    ...(opts.retryNum !== undefined ? { 'x-slack-retry-num': String(opts.retryNum), 'x-slack-retry-reason': 'http_timeout' } : {}),
+  };
+  const res = await fetch(target, { method: 'POST', headers, body });
+  const text = await res.text();
+  return { status: res.status, body: text, json: () => JSON.parse(text) as unknown };
+}

@@ -1,0 +1,113 @@
+import { noop } from 'cockatiel';
+import { Etcd3 } from 'etcd3';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createEtcdCluster } from '../../src/adapters/etcd/etcd-cluster.js';
+import { silentLogger } from '../../src/log.js';
+import type { ClusterHealth } from '../../src/ports/cluster.js';
+import { freePorts } from '../../tools/local-cluster/free-port.js';
+import { freezeMembers, restoreCluster, stopMembers } from '../harness/cluster-control.js';
+
+const endpoints = inject('etcd').endpoints;
+const cluster = createEtcdCluster({ endpoints, probeTimeoutMs: 500, log: silentLogger() });
+afterAll(() => cluster.close());
+
+const byName = (h: ClusterHealth, name: string) => h.members.find((m) => m.name === name)!;
+const healthyAgain = () => expect.poll(async () => {
+  const h = await cluster.health();
+  return h.hasQuorum && h.members.every((m) => m.reachable);
+}, { timeout: 15_000, interval: 200 }).toBe(true);
+
+describe('etcd Cluster adapter against a real 3-member cluster', () => {
+  it('reports three reachable members, one leader and quorum', async () => {
+    const h = await cluster.health();
+    expect(h.members.filter((m) => m.reachable)).toHaveLength(3);
+    expect(h.members.filter((m) => m.isLeader)).toHaveLength(1);
+    expect(h.hasQuorum).toBe(true);
+    expect(h.quorumReason).toMatch(/^3 of 3 members agree e\d leads/);
+  });
+
+  it('with two members killed, resolves within 2 s saying quorum is lost and which members are down', async () => {
+    try {
+      await stopMembers(['e1', 'e3']);
+      const started = Date.now();
+      const h = await cluster.health();
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(h.hasQuorum).toBe(false);
+      expect(h.quorumReason).toMatch(/unreachable: e1, e3$/);
+      expect(byName(h, 'e1')).toMatchObject({ reachable: false, errors: ['cannot connect (ECONNREFUSED)'] });
+      expect(byName(h, 'e3').reachable).toBe(false);
+      expect(byName(h, 'e2').reachable).toBe(true);
+    } finally {
+      await restoreCluster();
+    }
+    // Members etcd itself calls healthy are seen as such at once: no reconnect backoff in the way.
+    const h = await cluster.health();
+    expect(h.hasQuorum).toBe(true);
+    expect(h.members.every((m) => m.reachable)).toBe(true);
+  });
+
+  it('keeps quorum when the leader is killed: the others elect a new one, the dead one is unreachable', async () => {
+    const leader = (await cluster.health()).leader!;
+    try {
+      await stopMembers([leader]);
+      await expect.poll(async () => {
+        const h = await cluster.health();
+        return { hasQuorum: h.hasQuorum, newLeader: h.leader !== undefined && h.leader !== leader, deadReachable: byName(h, leader).reachable };
+      }, { timeout: 10_000, interval: 200 }).toEqual({ hasQuorum: true, newLeader: true, deadReachable: false });
+    } finally {
+      await restoreCluster();
+    }
+    await healthyAgain();
+  });
+
+  it('says quorum is lost within 2 s when two members are frozen (SIGSTOP)', async () => {
+    try {
+      await freezeMembers(['e2', 'e3']);
+      const h = await cluster.health();
+      expect(h.tookMs).toBeLessThan(2000);
+      expect(h.hasQuorum).toBe(false);
+      expect(byName(h, 'e2')).toMatchObject({ reachable: false, errors: ['no answer within 500 ms'] });
+      expect(byName(h, 'e3').reachable).toBe(false);
+    } finally {
+      await restoreCluster();
+    }
+    await healthyAgain();
+  });
+
+  it('honours a caller deadline shorter than the probe timeout', async () => {
+    try {
+      await freezeMembers(['e1']);
+      const h = await cluster.health({ deadlineMs: 250 });
+      expect(h.tookMs).toBeLessThan(600);
+      expect(byName(h, 'e1').reachable).toBe(false);
+    } finally {
+      await restoreCluster();
+    }
+  });
+
+  it('reports a NOSPACE alarm on the member that raised it', async () => {
+    const e2 = byName(await cluster.health(), 'e2');
+    const admin = new Etcd3({ hosts: endpoints, faultHandling: { host: () => noop, global: noop } });
+    const alarm = { alarm: 'Nospace', memberID: BigInt(`0x${e2.id}`).toString() } as const;
+    try {
+      await admin.maintenance.alarm({ ...alarm, action: 'Activate' });
+      const h = await cluster.health();
+      expect(byName(h, 'e2').alarms).toEqual(['NOSPACE']);
+      expect(byName(h, 'e1').alarms).toEqual([]);
+    } finally {
+      await admin.maintenance.alarm({ ...alarm, action: 'Deactivate' });
+      admin.close();
+    }
+    expect(byName(await cluster.health(), 'e2').alarms).toEqual([]);
+  });
+
+  it('answers fast, naming endpoints, when nothing listens at any endpoint', async () => {
+    const ports = await freePorts(2);
+    const nowhere = createEtcdCluster({ endpoints: ports.map((p) => `http://127.0.0.1:${p}`), probeTimeoutMs: 500, log: silentLogger() });
+    const h = await nowhere.health();
+    expect(h.tookMs).toBeLessThan(1000);
+    expect(h).toMatchObject({ hasQuorum: false, quorumReason: 'no member answered (0 of 2 reachable)' });
+    expect(h.members.map((m) => m.name)).toEqual(ports.map((p) => `http://127.0.0.1:${p}`));
+    await nowhere.close();
+  });
+});

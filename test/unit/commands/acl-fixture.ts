@@ -1,0 +1,16 @@
+import { aclPolicySchema } from '../../../src/acl/policy.js';
+
+/** One policy for the help and can-i tests: a group with everything, devs limited, a target rule. */
+export const policy = aclPolicySchema.parse({
+  groups: { sre: ['U_ALICE'], devs: ['U_CAROL'] },
+  rules: [
+    { name: 'sre-everything', groups: ['sre'], verbs: ['*'], channels: ['ops', 'dev-ops'], environments: ['*'] },
+    { name: 'devs-staging', groups: ['devs'], verbs: ['status', 'deploy', 'rollback'], channels: ['dev-ops'], environments: ['staging'] },
+    { name: 'devs-see-prod', groups: ['devs'], verbs: ['status'], channels: ['ops'], environments: ['prod'] },
+    { name: 'dave-buildbot', users: ['U_DAVE'], verbs: ['deploy'], channels: ['*'], environments: ['prod'], targets: ['buildbot'] },
+  ],
+});
+
+export const OPS = { id: 'C0OPS', name: 'ops' };
+export const DEV_OPS = { id: 'C0DEVOPS', name: 'dev-ops' };
+export const RANDOM = { id: 'C0RANDOM', name: 'random' };

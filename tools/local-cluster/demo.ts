@@ -1,0 +1,59 @@
+/**
+ * `npm run demo`: a local Redis and 3-member etcd, a `devbot worker`, and `devbot console` as user
+ * `demo` in #ops, using the embedded default config (config/demo.yaml). Stops everything on exit.
+ * Exit code: the console's (non-zero when a job failed).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { createBullmqQueue } from '../../src/adapters/bullmq/bullmq-queue.js';
+import { ensureInstalled, startLocalCluster, waitFor } from './index.js';
+
+const say = (line: string) => process.stderr.write(`[demo] ${line}\n`);
+
+function writeDemoConfig(dir: string, redisUrl: string, endpoints: string[]): string {
+  const config = parse(readFileSync('config/demo.yaml', 'utf8')) as { environments: { local: { etcd: { endpoints: string[] } } } };
+  config.environments.local.etcd.endpoints = endpoints;
+  const file = join(dir, 'devbot.yaml');
+  writeFileSync(file, `# written by npm run demo\n${stringify({ ...config, redis: { url: redisUrl, prefix: 'devbot-demo' } })}`);
+  return file;
+}
+
+function devbot(args: string[], stdio: 'inherit' | number): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { stdio: stdio === 'inherit' ? 'inherit' : ['ignore', stdio, stdio] });
+}
+
+async function main(): Promise<number> {
+  try {
+    ensureInstalled(say);
+  } catch (e) {
+    say((e as Error).message);
+    return 2;
+  }
+  say('starting Redis and a 3-member etcd cluster on free loopback ports…');
+  const cluster = await startLocalCluster({ parentDir: '.local-cluster' });
+  let worker: ChildProcess | undefined;
+  // Ctrl-C reaches the whole process group: the console and worker stop themselves, we clean up after.
+  process.on('SIGINT', () => {});
+  try {
+    const configFile = writeDemoConfig(cluster.dir, cluster.redisUrl, cluster.etcd.endpoints);
+    worker = devbot(['worker', '--config', configFile], openSync(join(cluster.dir, 'worker.log'), 'a'));
+    const queue = createBullmqQueue({ redisUrl: cluster.redisUrl, prefix: 'devbot-demo', queueName: 'devbot', commandTimeoutMs: 1500 });
+    try {
+      await waitFor('the worker to connect', async () => (await queue.counts().catch(() => ({ workers: 0 }))).workers > 0, { timeoutMs: 30_000, intervalMs: 100 });
+    } finally {
+      await queue.close();
+    }
+    say(`ready: etcd ${cluster.etcd.endpoints.join(' ')}, redis ${cluster.redisUrl}; logs in ${cluster.dir}`);
+    const console = devbot(['console', '--config', configFile, '--as', 'demo', '--in', 'ops'], 'inherit');
+    return await new Promise<number>((resolve) => console.on('exit', (code) => resolve(code ?? 1)));
+  } finally {
+    worker?.kill('SIGTERM');
+    if (worker && worker.exitCode === null) await new Promise((r) => worker!.once('exit', r));
+    await cluster.stop();
+    say('stopped everything the demo started');
+  }
+}
+
+process.exitCode = await main();
