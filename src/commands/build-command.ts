@@ -1,8 +1,8 @@
 import { UsageError } from '../errors.js';
 import { STACK_ACTIONS, UNITS_ACTIONS, type CommandOf } from './command.js';
 import { echoUserText, quoteUserText } from './echo.js';
-import type { Args } from './read-args.js';
-import { checkName } from './read-args.js';
+import type { FlagName } from './grammar.js';
+import { checkName, type Args } from './read-args.js';
 import { suggestNearest } from './suggest.js';
 import { VERB_NAMES, isVerb, type Verb } from './verbs.js';
 
@@ -43,14 +43,10 @@ function end(a: Args, labels: readonly string[]): void {
   throw new UsageError(`\`${a.spec.verb}\` takes ${takes}; ${quoteUserText(extra)} is extra.`, a.spec.usage);
 }
 
-function env(a: Args): string | undefined {
-  const value = a.flags.env;
-  return typeof value === 'string' ? value : undefined;
-}
-
-function text(a: Args, flag: 'version' | 'to' | 'user' | 'target'): string | undefined {
-  const value = a.flags[flag];
-  return typeof value === 'string' ? value : undefined;
+/** A value flag's (already validated) value, if given. */
+function value(a: Args, flag: FlagName): string | undefined {
+  const given = a.flags[flag];
+  return typeof given === 'string' ? given : undefined;
 }
 
 const yes = (a: Args): boolean => a.flags.yes === true;
@@ -74,39 +70,39 @@ type Builders = { [V in Exclude<Verb, 'can-i'>]: (a: Args) => CommandOf<V> };
 export const BUILDERS: Builders = {
   status: (a) => {
     end(a, []);
-    return { verb: 'status', env: env(a) };
+    return { verb: 'status', env: value(a, 'env') };
   },
   help: (a) => ({ verb: 'help', topic: topic(a) }),
   deploy: (a) => {
     const service = required(a, 0, 'service');
     end(a, ['<service>']);
-    return { verb: 'deploy', service, version: text(a, 'version'), env: env(a), yes: yes(a) };
+    return { verb: 'deploy', service, version: value(a, 'version'), env: value(a, 'env'), yes: yes(a) };
   },
   rollback: (a) => {
     const service = required(a, 0, 'service');
     end(a, ['<service>']);
-    return { verb: 'rollback', service, env: env(a), yes: yes(a) };
+    return { verb: 'rollback', service, env: value(a, 'env'), yes: yes(a) };
   },
   stack: (a) => {
     const action = choice(a, 0, STACK_ACTIONS);
     end(a, ['<action>']);
-    return { verb: 'stack', action, env: env(a), yes: yes(a) };
+    return { verb: 'stack', action, env: value(a, 'env'), yes: yes(a) };
   },
   units: (a) => {
     const action = choice(a, 0, UNITS_ACTIONS);
     if (action === 'list') {
       const unit = optional(a, 1, 'unit');
       end(a, ['<action>', '[unit]']);
-      return { verb: 'units', action, unit, env: env(a) };
+      return { verb: 'units', action, unit, env: value(a, 'env') };
     }
     const unit = required(a, 1, 'unit');
     end(a, ['<action>', '<unit>']);
-    return { verb: 'units', action, unit, env: env(a) };
+    return { verb: 'units', action, unit, env: value(a, 'env') };
   },
   failover: (a) => {
     const database = required(a, 0, 'database');
     end(a, ['<database>']);
-    return { verb: 'failover', database, to: text(a, 'to'), env: env(a), yes: yes(a) };
+    return { verb: 'failover', database, to: value(a, 'to'), env: value(a, 'env'), yes: yes(a) };
   },
   jobs: (a) => {
     end(a, []);
@@ -123,6 +119,6 @@ export const BUILDERS: Builders = {
   },
   audit: (a) => {
     end(a, []);
-    return { verb: 'audit', user: text(a, 'user'), target: text(a, 'target') };
+    return { verb: 'audit', user: value(a, 'user'), target: value(a, 'target') };
   },
 };

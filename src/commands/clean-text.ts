@@ -33,10 +33,18 @@ export function formatCodePoint(cp: number): string {
   return `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
+/** Characters as people count them: an emoji is one, not two UTF-16 units. */
+function countCodePoints(text: string): number {
+  return text.length - (text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0);
+}
+
 function checkLength(text: string): void {
-  if (text.length > MAX_COMMAND_LENGTH) {
+  // UTF-16 length bounds the code point count from above: most texts need no counting.
+  if (text.length <= MAX_COMMAND_LENGTH) return;
+  const length = countCodePoints(text);
+  if (length > MAX_COMMAND_LENGTH) {
     throw new UsageError(
-      `That command is ${text.length.toLocaleString('en-US')} characters long; the limit is ${MAX_COMMAND_LENGTH.toLocaleString('en-US')}.`,
+      `That command is ${length.toLocaleString('en-US')} characters long; the limit is ${MAX_COMMAND_LENGTH.toLocaleString('en-US')}.`,
       OVERVIEW_USAGE,
     );
   }

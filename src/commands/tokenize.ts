@@ -50,7 +50,8 @@ export function tokenize(text: string): Token[] {
       let end = i + 1;
       while (end < text.length && !closers.includes(text[end] ?? '')) end += 1;
       if (end >= text.length) {
-        throw new UsageError(`The quote at position ${i + 1} is never closed.`, OVERVIEW_USAGE);
+        const position = Array.from(text.slice(0, i)).length + 1;
+        throw new UsageError(`The quote at position ${position} is never closed.`, OVERVIEW_USAGE);
       }
       current.value += text.slice(i + 1, end);
       current.quoted = true;

@@ -12,10 +12,11 @@ const cluster = createEtcdCluster({ endpoints, probeTimeoutMs: 500, log: silentL
 afterAll(() => cluster.close());
 
 const byName = (h: ClusterHealth, name: string) => h.members.find((m) => m.name === name)!;
+/** After restoreCluster() etcd says all members are healthy; the adapter must agree within 2 s. */
 const healthyAgain = () => expect.poll(async () => {
   const h = await cluster.health();
   return h.hasQuorum && h.members.every((m) => m.reachable);
-}, { timeout: 15_000, interval: 200 }).toBe(true);
+}, { timeout: 2_000, interval: 50 }).toBe(true);
 
 describe('etcd Cluster adapter against a real 3-member cluster', () => {
   it('reports three reachable members, one leader and quorum', async () => {
@@ -34,16 +35,16 @@ describe('etcd Cluster adapter against a real 3-member cluster', () => {
       expect(Date.now() - started).toBeLessThan(2000);
       expect(h.hasQuorum).toBe(false);
       expect(h.quorumReason).toMatch(/unreachable: e1, e3$/);
-      expect(byName(h, 'e1')).toMatchObject({ reachable: false, errors: ['cannot connect (ECONNREFUSED)'] });
+      expect(byName(h, 'e1').reachable).toBe(false);
+      // The first probe may still hold the connection the kill cut; later ones are refused.
+      expect(byName(h, 'e1').errors).toEqual([expect.stringMatching(/^(cannot connect \(ECONNREFUSED\)|connection dropped)$/)]);
       expect(byName(h, 'e3').reachable).toBe(false);
       expect(byName(h, 'e2').reachable).toBe(true);
     } finally {
       await restoreCluster();
     }
-    // Members etcd itself calls healthy are seen as such at once: no reconnect backoff in the way.
-    const h = await cluster.health();
-    expect(h.hasQuorum).toBe(true);
-    expect(h.members.every((m) => m.reachable)).toBe(true);
+    // gRPC's reconnect backoff (120 s by default) must not hide a member that is back.
+    await healthyAgain();
   });
 
   it('keeps quorum when the leader is killed: the others elect a new one, the dead one is unreachable', async () => {
@@ -79,7 +80,7 @@ describe('etcd Cluster adapter against a real 3-member cluster', () => {
       await freezeMembers(['e1']);
       const h = await cluster.health({ deadlineMs: 250 });
       expect(h.tookMs).toBeLessThan(600);
-      expect(byName(h, 'e1').reachable).toBe(false);
+      expect(byName(h, 'e1'), JSON.stringify(h)).toMatchObject({ reachable: false, errors: ['no answer within 250 ms'] });
     } finally {
       await restoreCluster();
     }

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackApp, type SlackApp } from '../../src/adapters/slack/slack-app.js';
 import { createSlackChat } from '../../src/adapters/slack/slack-chat.js';
 import { WORKING_TEXT } from '../../src/adapters/slack/slash-command.js';
-import { createWebClient } from '../../src/adapters/slack/web-client.js';
+import { createWebClient, normaliseSlackApiUrl } from '../../src/adapters/slack/web-client.js';
 import type { CommandInput, CommandReply } from '../../src/commands/types.js';
 import { ConfigError, UpstreamError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
@@ -132,6 +132,13 @@ describe('Slack wire', () => {
       expect(late.contentType).toContain('application/json');
     }, 10_000);
 
+    it('answers a slash command other than /dev with a hint instead of letting Slack time out', async () => {
+      const res = await postSlashCommand(eventsUrl, SECRET, { command: '/devbot', text: 'status' });
+      expect(res.status).toBe(200);
+      expect((res.json() as { text: string }).text).toContain('devbot answers /dev, not /devbot');
+      expect(received).toHaveLength(0);
+    });
+
     it('acks a generic "internal error, ref <id>" when handleCommand throws, and logs the error with that ref', async () => {
       behaviour = async () => {
         throw new Error('boom in handleCommand');
@@ -196,6 +203,18 @@ describe('Slack wire', () => {
   });
 });
 
+describe('normaliseSlackApiUrl', () => {
+  it.each([
+    ['http://127.0.0.1:4000', 'http://127.0.0.1:4000/api/'],
+    ['http://127.0.0.1:4000/', 'http://127.0.0.1:4000/api/'],
+    ['http://127.0.0.1:4000/api', 'http://127.0.0.1:4000/api/'],
+    ['http://127.0.0.1:4000/api/', 'http://127.0.0.1:4000/api/'],
+    ['https://proxy.example/slack/api//', 'https://proxy.example/slack/api/'],
+  ])('%s → %s', (input, expected) => {
+    expect(normaliseSlackApiUrl(input)).toBe(expected);
+  });
+});
+
 describe('Slack app startup failures', () => {
   const unhandled: unknown[] = [];
   const onUnhandled = (e: unknown) => void unhandled.push(e);
@@ -233,6 +252,25 @@ describe('Slack app startup failures', () => {
       expect(err).toBeInstanceOf(UpstreamError);
       expect(err).toMatchObject({ retryable: false, message: expect.stringMatching(/invalid_auth.*DEVBOT_SLACK_BOT_TOKEN/) });
       expect(unhandled).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('Socket Mode: a rejected app token is a clear error naming DEVBOT_SLACK_APP_TOKEN', async () => {
+    const fake = await startFakeSlackApi();
+    try {
+      fake.failNext('apps.connections.open', { error: 'invalid_auth' });
+      const slack = await createSlackApp({
+        config: { slack: { port: 0, botToken: TOKEN, appToken: 'xapp-1-wire-test', apiUrl: fake.url } },
+        log: memoryLogger().log,
+        handleCommand: noop,
+      });
+      const err = await slack.start().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UpstreamError);
+      expect((err as Error).message).toMatch(/apps\.connections\.open \(invalid_auth\)\. Check DEVBOT_SLACK_APP_TOKEN/);
+      expect(fake.callsTo('apps.connections.open')[0]?.authorized).toBe(true);
+      await slack.stop();
     } finally {
       await fake.close();
     }

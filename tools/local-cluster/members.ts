@@ -17,10 +17,12 @@ export async function waitUntilUp(entry: ProcessEntry, timeoutMs = 30_000): Prom
 /** Kills one process (SIGKILL unless told otherwise) and waits until it has exited. Idempotent. */
 export async function stopMember(stateFile: string, name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
   const entry = findProcess(readState(stateFile), name);
-  signalPid(entry.pid, signal, entry.argv[0]);
-  // A stopped process only acts on signals other than SIGKILL once it runs again.
-  if (signal !== 'SIGKILL') signalPid(entry.pid, 'SIGCONT', entry.argv[0]);
-  await waitForExit(entry.pid, entry.argv[0]);
+  if (isAlive(entry.pid, entry.argv[0])) {
+    signalPid(entry.pid, signal, entry.argv[0]);
+    // A stopped process only acts on signals other than SIGKILL once it runs again.
+    if (signal !== 'SIGKILL') signalPid(entry.pid, 'SIGCONT', entry.argv[0]);
+    await waitForExit(entry.pid);
+  }
   updateProcess(stateFile, name, { status: 'stopped' });
 }
 
@@ -55,15 +57,16 @@ export async function thawMember(stateFile: string, name: string): Promise<void>
   updateProcess(stateFile, name, { status: 'running' });
 }
 
-/** Synchronous SIGKILL of every process; safe in a process 'exit' handler. */
-export function killAllSync(state: ClusterState): void {
-  for (const p of state.processes) signalPid(p.pid, 'SIGKILL', p.argv[0]);
+/** Synchronous SIGKILL of every process still ours; safe in a process 'exit' handler. Returns their pids. */
+export function killAllSync(state: ClusterState): number[] {
+  const live = state.processes.filter((p) => isAlive(p.pid, p.argv[0]));
+  for (const p of live) signalPid(p.pid, 'SIGKILL', p.argv[0]);
+  return live.map((p) => p.pid);
 }
 
 /** Kills every process of the cluster, waits for them to exit and removes the cluster directory. */
 export async function stopAll(stateFile: string, opts: { keepDir?: boolean } = {}): Promise<void> {
   const state = readState(stateFile);
-  killAllSync(state);
-  await Promise.all(state.processes.map((p) => waitForExit(p.pid, p.argv[0])));
+  await Promise.all(killAllSync(state).map((pid) => waitForExit(pid)));
   if (!opts.keepDir) rmSync(state.dir, { recursive: true, force: true });
 }

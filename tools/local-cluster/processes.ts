@@ -69,9 +69,16 @@ export function signalPid(pid: number, signal: NodeJS.Signals, argv0?: string): 
   }
 }
 
-/** Resolves once `pid` has exited. Polls: there is no exit event for a process we did not spawn. */
-export async function waitForExit(pid: number, argv0?: string, timeoutMs = 10_000): Promise<void> {
-  await waitFor(`pid ${pid} to exit`, () => !isAlive(pid, argv0), { timeoutMs, intervalMs: 20 });
+/**
+ * Resolves once `pid` has exited (gone or a zombie). Polls: there is no exit event for a process we
+ * did not spawn. No command-line check here: an exiting process has already lost its command line.
+ */
+export async function waitForExit(pid: number, timeoutMs = 10_000): Promise<void> {
+  const gone = () => {
+    const state = procState(pid);
+    return state === undefined || state === 'Z' || state === 'X';
+  };
+  await waitFor(`pid ${pid} to exit`, () => (existsSync('/proc/self/stat') ? gone() : !isAlive(pid)), { timeoutMs, intervalMs: 20 });
 }
 
 /** Last lines of a log file, for error messages when a process fails to come up. */

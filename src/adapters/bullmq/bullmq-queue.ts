@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { UpstreamError } from '../../errors.js';
 import type { EnqueueResult, JobData, JobQueue, QueueCounts } from '../../ports/queue.js';
 import { withDeadline } from '../../with-deadline.js';
-import { connectRedis, waitForRedisReady } from '../redis/connect-redis.js';
+import { connectRedis } from '../redis/connect-redis.js';
 
 export interface BullmqQueueOptions {
   redisUrl: string;
@@ -24,10 +24,9 @@ export function createBullmqQueue(opts: BullmqQueueOptions): JobQueue {
   let events: QueueEvents | undefined;
   let eventsConnection: Redis | undefined;
 
-  // The producer connection fails fast when Redis is away (a user is waiting), so each call first
-  // waits, within the same deadline, for a connection that is still being (re)established.
+  // One deadline over a whole call (several Redis commands): a user is waiting for the answer.
   const guard = <T>(what: string, call: () => Promise<T>): Promise<T> =>
-    withDeadline(waitForRedisReady(connection, opts.commandTimeoutMs).then(call), opts.commandTimeoutMs, () => new UpstreamError(`Redis did not answer while ${what}; is it running at the configured DEVBOT_REDIS_URL?`, { service: 'redis' })).catch(
+    withDeadline(call(), opts.commandTimeoutMs, () => new UpstreamError(`Redis did not answer while ${what}; is it running at the configured DEVBOT_REDIS_URL?`, { service: 'redis' })).catch(
       (cause: unknown) => {
         if (cause instanceof UpstreamError) throw cause;
         throw new UpstreamError(`Redis failed while ${what}: ${(cause as Error).message}`, { service: 'redis', cause });

@@ -1,6 +1,8 @@
+import type { Etcd3 } from 'etcd3';
 import type { Logger } from '../../log.js';
 import type { Cluster, ClusterHealth } from '../../ports/cluster.js';
 import { assembleHealth } from './assemble-health.js';
+import { createProbeClient } from './probe-client.js';
 import { probeMember, type MemberProbe } from './probe-member.js';
 
 export interface EtcdClusterOptions {
@@ -22,11 +24,18 @@ function settleBy<T>(promise: Promise<T>, at: number, fallback: () => T): Promis
 }
 
 /**
- * The Cluster port on etcd v3. Each health() dials every endpoint with a fresh single-host client,
- * so a member that was down is judged on a new connection the moment it is back.
+ * The Cluster port on etcd v3: one long-lived single-host client per endpoint, created on first
+ * use, so a probe pays for connections once rather than every time.
  */
 export function createEtcdCluster(opts: EtcdClusterOptions): Cluster {
   const { endpoints, probeTimeoutMs, log } = opts;
+  const clients = new Map<string, Etcd3>();
+  const clientFor = (endpoint: string): Etcd3 => {
+    let client = clients.get(endpoint);
+    if (!client) clients.set(endpoint, (client = createProbeClient(endpoint)));
+    return client;
+  };
+
   return {
     async health(call = {}): Promise<ClusterHealth> {
       const startedAt = Date.now();
@@ -34,7 +43,7 @@ export function createEtcdCluster(opts: EtcdClusterOptions): Cluster {
       const callTimeoutMs = Math.min(probeTimeoutMs, deadlineMs);
       // gRPC honours its deadline; the race is a backstop so health() resolves whatever a client does.
       const probes = await Promise.all(endpoints.map((endpoint) =>
-        settleBy(probeMember(endpoint, callTimeoutMs, startedAt), startedAt + deadlineMs, (): MemberProbe => (
+        settleBy(probeMember(clientFor(endpoint), endpoint, callTimeoutMs, startedAt), startedAt + deadlineMs, (): MemberProbe => (
           { endpoint, readOk: false, errors: [`no answer within ${deadlineMs} ms`] }
         ))));
       const { members, hasQuorum, quorumReason, leader } = assembleHealth(probes);
@@ -43,7 +52,8 @@ export function createEtcdCluster(opts: EtcdClusterOptions): Cluster {
       return { members, hasQuorum, quorumReason, ...(leader ? { leader } : {}), checkedAt: new Date(startedAt), tookMs };
     },
     async close() {
-      // Clients live only for the duration of one probe; nothing stays open between calls.
+      for (const client of clients.values()) client.close();
+      clients.clear();
     },
   };
 }

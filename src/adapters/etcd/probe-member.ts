@@ -1,5 +1,5 @@
 import { GRPCDeadlineExceededError } from 'etcd3';
-import { createProbeClient } from './probe-client.js';
+import type { Etcd3 } from 'etcd3';
 
 /** A member as another member's member list describes it. */
 export interface ListedMember {
@@ -27,6 +27,7 @@ export function describeError(e: unknown, timeoutMs: number): string {
   const message = e instanceof Error ? e.message : String(e);
   const refused = /connect (E[A-Z]+)/.exec(message);
   if (refused) return `cannot connect (${refused[1]})`;
+  if (/Connection dropped/i.test(message)) return 'connection dropped';
   const text = message.replace(/^\d+ [A-Z_]+: /, '').replace(/\s*Resolution note:.*$/s, '');
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
@@ -39,36 +40,31 @@ function summarise(failures: Array<[call: string, message: string]>): string[] {
 }
 
 /**
- * Asks one endpoint, with a client of its own, for its status, its member list and a linearizable
- * read, all in parallel, each with a gRPC deadline `timeoutMs` from `startedAt`. Never throws.
+ * Asks one endpoint, through `client` (bound to that endpoint alone), for its status, its member
+ * list and a linearizable read, all in parallel, each with a gRPC deadline of `timeoutMs` from
+ * `startedAt`. Never throws.
  */
-export async function probeMember(endpoint: string, timeoutMs: number, startedAt = Date.now()): Promise<MemberProbe> {
-  const deadline = startedAt + timeoutMs;
-  const client = createProbeClient(endpoint);
-  const opts = { deadline };
-  try {
-    const [status, list, read] = await Promise.allSettled([
-      client.maintenance.status(opts),
-      client.cluster.memberList({}, opts),
-      // The key is irrelevant; a linearizable range needs the leader to confirm it still leads.
-      client.kv.range({ key: Buffer.from('health'), keys_only: true, limit: 1 }, opts),
-    ]);
-    const failures: Array<[string, string]> = [];
-    const probe: MemberProbe = { endpoint, readOk: read.status === 'fulfilled', errors: [] };
-    if (status.status === 'fulfilled') {
-      const s = status.value;
-      probe.status = {
-        id: toHexId(s.header.member_id), leaderId: toHexId(s.leader), raftTerm: Number(s.raftTerm),
-        raftIndex: Number(s.raftIndex), dbSizeBytes: Number(s.dbSize), errors: s.errors,
-      };
-    } else failures.push(['status', describeError(status.reason, timeoutMs)]);
-    if (list.status === 'fulfilled') {
-      probe.members = list.value.members.map((m) => ({ id: toHexId(m.ID), name: m.name, clientUrls: m.clientURLs }));
-    } else failures.push(['member list', describeError(list.reason, timeoutMs)]);
-    if (read.status === 'rejected') failures.push(['linearizable read', describeError(read.reason, timeoutMs)]);
-    probe.errors = summarise(failures);
-    return probe;
-  } finally {
-    client.close();
-  }
+export async function probeMember(client: Etcd3, endpoint: string, timeoutMs: number, startedAt = Date.now()): Promise<MemberProbe> {
+  const opts = { deadline: startedAt + timeoutMs };
+  const [status, list, read] = await Promise.allSettled([
+    client.maintenance.status(opts),
+    client.cluster.memberList({}, opts),
+    // The key is irrelevant; a linearizable range needs the leader to confirm it still leads.
+    client.kv.range({ key: Buffer.from('health'), keys_only: true, limit: 1 }, opts),
+  ]);
+  const failures: Array<[string, string]> = [];
+  const probe: MemberProbe = { endpoint, readOk: read.status === 'fulfilled', errors: [] };
+  if (status.status === 'fulfilled') {
+    const s = status.value;
+    probe.status = {
+      id: toHexId(s.header.member_id), leaderId: toHexId(s.leader), raftTerm: Number(s.raftTerm),
+      raftIndex: Number(s.raftIndex), dbSizeBytes: Number(s.dbSize), errors: s.errors,
+    };
+  } else failures.push(['status', describeError(status.reason, timeoutMs)]);
+  if (list.status === 'fulfilled') {
+    probe.members = list.value.members.map((m) => ({ id: toHexId(m.ID), name: m.name, clientUrls: m.clientURLs }));
+  } else failures.push(['member list', describeError(list.reason, timeoutMs)]);
+  if (read.status === 'rejected') failures.push(['linearizable read', describeError(read.reason, timeoutMs)]);
+  probe.errors = summarise(failures);
+  return probe;
 }

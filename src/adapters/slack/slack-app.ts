@@ -6,7 +6,7 @@ import type { Logger } from '../../log.js';
 import { boundPort, createReceiver, socketRoutesServer, type SlackReceiver } from './receiver.js';
 import { toSlackStartupError } from './slack-errors.js';
 import { createSlackLogger } from './slack-logger.js';
-import { createSlashCommandListener, type HandleCommand } from './slash-command.js';
+import { createSlashCommandListener, createUnknownCommandListener, otherCommands, type HandleCommand } from './slash-command.js';
 import { normaliseSlackApiUrl, slackClientOptions } from './web-client.js';
 
 export type { CustomRoute } from '@slack/bolt';
@@ -51,7 +51,9 @@ export async function createSlackApp(opts: SlackAppOptions): Promise<SlackApp> {
     convoStore: false,
     deferInitialization: true,
   });
-  app.command(opts.command ?? '/dev', createSlashCommandListener({ handleCommand: opts.handleCommand, log, ackAfterMs: opts.ackAfterMs }));
+  const command = opts.command ?? '/dev';
+  app.command(command, createSlashCommandListener({ handleCommand: opts.handleCommand, log, ackAfterMs: opts.ackAfterMs }));
+  app.command(otherCommands(command), createUnknownCommandListener({ command, log }));
   app.error(async (error) => {
     log.error({ err: error }, 'Bolt reported an error');
   });
@@ -66,35 +68,43 @@ export async function createSlackApp(opts: SlackAppOptions): Promise<SlackApp> {
 
 function wrap(ctx: { app: App; selected: SlackReceiver; slack: Config['slack']; apiUrl: string; log: Logger }): SlackApp {
   const { app, selected, slack, apiUrl, log } = ctx;
-  let httpPort: () => number | undefined = () => undefined;
-  let running = false;
+  let portOf: () => number | undefined = () => undefined;
+  // Set before any await, so stop() also ends a start still in progress (a reconnecting socket).
+  let stopReceiver: (() => Promise<void>) | undefined;
+  const stopNow = async (): Promise<void> => {
+    const stop = stopReceiver;
+    stopReceiver = undefined;
+    portOf = () => undefined;
+    await stop?.();
+  };
   return {
     app,
-    port: () => httpPort(),
+    port: () => portOf(),
     async start() {
-      if (running) return;
+      if (stopReceiver) return;
       if (selected.kind === 'http') {
         const server = await selected.receiver.start(slack.port).catch((e: unknown) => {
           throw listenError(e, slack.port);
         });
-        httpPort = () => boundPort(server);
-      } else {
-        const routesServer = socketRoutesServer(selected.receiver);
-        const listening = routesServer ? listenOutcome(routesServer, slack.port, log) : Promise.resolve();
-        const connected = selected.receiver.start().catch((e: unknown) => {
-          throw toSlackStartupError(e, { apiUrl, step: 'apps.connections.open', tokenVar: 'DEVBOT_SLACK_APP_TOKEN' });
-        });
-        await Promise.all([connected, listening]);
-        httpPort = () => boundPort(routesServer);
+        stopReceiver = () => selected.receiver.stop();
+        portOf = () => boundPort(server);
+        return;
       }
-      running = true;
+      const routesServer = socketRoutesServer(selected.receiver);
+      stopReceiver = () => selected.receiver.stop();
+      portOf = () => boundPort(routesServer);
+      const listening = routesServer ? listenOutcome(routesServer, slack.port, log) : Promise.resolve();
+      const connected = selected.receiver.start().catch((e: unknown) => {
+        throw toSlackStartupError(e, { apiUrl, step: 'apps.connections.open', tokenVar: 'DEVBOT_SLACK_APP_TOKEN' });
+      });
+      try {
+        await Promise.all([connected, listening]);
+      } catch (e) {
+        await stopNow().catch(() => undefined);
+        throw e;
+      }
     },
-    async stop() {
-      if (!running) return;
-      running = false;
-      httpPort = () => undefined;
-      await selected.receiver.stop();
-    },
+    stop: stopNow,
   };
 }
 

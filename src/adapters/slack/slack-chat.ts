@@ -15,9 +15,8 @@ const CONTEXT = 'while posting to Slack';
  * UpstreamError('while posting to Slack: <code>').
  */
 export function createSlackChat({ client, log }: { client: WebClient; log: Logger }): Chat {
-  const chatLog = log.child({ component: 'slack-chat' });
   client.on(webApi.WebClientEvent.RATE_LIMITED, (retryAfterSec: number, req: { url?: string }) => {
-    chatLog.warn({ retryAfterSec, method: methodOf(req.url) }, 'Slack rate limit hit; waiting for Retry-After');
+    log.warn({ retryAfterSec, method: methodOf(req.url) }, 'Slack rate limit hit; waiting for Retry-After');
   });
 
   async function call<T>(method: string, run: () => Promise<T>): Promise<T> {
@@ -25,7 +24,7 @@ export function createSlackChat({ client, log }: { client: WebClient; log: Logge
       return await run();
     } catch (e) {
       const err = toSlackUpstreamError(CONTEXT, e);
-      chatLog.warn({ method, err: err.message, retryable: err.retryable }, 'Slack call failed');
+      log.warn({ method, err: err.message, retryable: err.retryable }, 'Slack call failed');
       throw err;
     }
   }

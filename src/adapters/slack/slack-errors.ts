@@ -46,7 +46,7 @@ const BAD_TOKEN_CODES = new Set([
 /** Why startup (auth.test, opening the socket) failed, naming the settings that would fix it. */
 export function toSlackStartupError(e: unknown, opts: { apiUrl: string; step: string; tokenVar: string }): UpstreamError {
   const { code, retryable } = describeSlackError(e);
-  const detail = e instanceof Error ? e.message : String(e);
+  const detail = rootCauseMessage(e);
   if (code === 'request_failed' || code.startsWith('http_')) {
     return new UpstreamError(
       `Could not reach the Slack API at ${opts.apiUrl} (${opts.step}: ${detail}). Check DEVBOT_SLACK_API_URL and the network.`,
@@ -64,4 +64,15 @@ export function toSlackStartupError(e: unknown, opts: { apiUrl: string; step: st
     `Slack ${opts.step} failed at ${opts.apiUrl}: ${code === 'unknown_error' ? detail : code}. Check ${opts.tokenVar} and DEVBOT_SLACK_API_URL.`,
     { service: 'slack', retryable, cause: e },
   );
+}
+
+/** The innermost cause's message: "connect ECONNREFUSED 127.0.0.1:1" rather than "fetch failed". */
+export function rootCauseMessage(e: unknown): string {
+  let current: unknown = e;
+  for (let depth = 0; depth < 5; depth += 1) {
+    const next = (current as { cause?: unknown } | undefined)?.cause;
+    if (!(next instanceof Error)) break;
+    current = next;
+  }
+  return current instanceof Error ? current.message : String(current);
 }

@@ -17,7 +17,7 @@ const LEVELS: LogLevel[] = [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLev
  */
 export function createSlackLogger(log: Logger, opts: { name?: string; level?: LogLevel } = {}): SlackLogger {
   let requested = opts.level ?? LogLevel.WARN;
-  let child = log.child({ component: opts.name ?? 'slack-sdk' });
+  let child = log.child({ sdk: opts.name ?? 'slack' });
   const apply = (): void => {
     const parentRank = log.levels.values[log.level] ?? 0;
     const wanted = log.levels.values[requested] ?? 0;
@@ -42,7 +42,7 @@ export function createSlackLogger(log: Logger, opts: { name?: string; level?: Lo
     },
     getLevel: () => requested,
     setName(name: string) {
-      child = log.child({ component: name });
+      child = log.child({ sdk: name });
       apply();
     },
   };

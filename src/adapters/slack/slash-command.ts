@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { AllMiddlewareArgs, RespondArguments, SlackCommandMiddlewareArgs, SlashCommand } from '@slack/bolt';
 import type { CommandInput, CommandReply } from '../../commands/types.js';
 import type { Logger } from '../../log.js';
+import { escapeMrkdwn } from '../../render/limits.js';
 import { toSlackBlocks } from './slack-chat.js';
 
 export type HandleCommand = (input: CommandInput) => Promise<CommandReply>;
@@ -51,7 +52,9 @@ export function createSlashCommandListener(opts: { handleCommand: HandleCommand;
 
 function toResponse(outcome: Outcome, log: Logger): RespondArguments & { response_type: 'ephemeral' } {
   if (outcome.ok) {
-    const { text, blocks } = outcome.reply;
+    // Replies are plain text with usage lines such as `<service>`; Slack would read <…> as a link.
+    const text = escapeMrkdwn(outcome.reply.text);
+    const { blocks } = outcome.reply;
     return blocks ? { response_type: 'ephemeral', text, blocks: toSlackBlocks(blocks) } : { response_type: 'ephemeral', text };
   }
   const ref = randomBytes(4).toString('hex');
@@ -83,4 +86,22 @@ async function safely(log: Logger, what: string, run: () => Promise<unknown>): P
   } catch (err) {
     log.error({ err }, `Slack ${what} failed`);
   }
+}
+
+/**
+ * Matches every slash command except `command`. Bolt runs all matching listeners and does not ack
+ * unmatched commands (Slack then shows a timeout after 3 s), so a misnamed command in the Slack app
+ * settings gets a clear answer instead.
+ */
+export function otherCommands(command: string): RegExp {
+  return new RegExp(`^(?!${command.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$)`);
+}
+
+export function createUnknownCommandListener(opts: { command: string; log: Logger }) {
+  return async ({ command, ack }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    opts.log.warn({ command: command.command, expected: opts.command }, 'slash command not handled by devbot');
+    await safely(opts.log, 'ack', () =>
+      ack({ response_type: 'ephemeral', text: `devbot answers ${opts.command}, not ${command.command}. Check the slash command in the Slack app settings.` }),
+    );
+  };
 }

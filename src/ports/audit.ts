@@ -1,0 +1,37 @@
+/** The audit trail: every command, decision, confirmation and job transition, append-only. */
+
+export type AuditEvent =
+  | 'command'
+  | 'denied'
+  | 'confirm_requested'
+  | 'confirmed'
+  | 'approved'
+  | 'declined'
+  | 'expired'
+  | 'job_started'
+  | 'job_resumed'
+  | 'job_finished'
+  | 'job_failed'
+  | 'job_cancelled'
+  | 'silenced';
+
+export interface AuditEntry {
+  at: string;
+  event: AuditEvent;
+  user: string;
+  channel: string;
+  /** The command text as typed (already validated; never contains secrets). */
+  text: string;
+  decision?: 'allowed' | 'denied';
+  rule?: string;
+  jobId?: string;
+  target?: string;
+  outcome?: string;
+}
+
+export interface AuditLog {
+  /** Appends one entry. Fails with UpstreamError('redis'). */
+  append(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void>;
+  /** Latest entries first, optionally for one user and/or target. */
+  latest(filter: { user?: string; target?: string; limit: number }): Promise<AuditEntry[]>;
+}
