@@ -1,7 +1,9 @@
 // @ts-check
 import tseslint from 'typescript-eslint';
 
-const SDKS = ['@slack/bolt', '@slack/web-api', 'etcd3', 'cockatiel', 'bullmq', 'ioredis', '@aws-sdk/*', 'pino'];
+const MESSAGE = 'Import SDKs only under src/adapters/; depend on a port instead.';
+const SDK_PACKAGES = ['etcd3', 'cockatiel', 'bullmq', 'ioredis', 'pino', 'prom-client'];
+const SDK_SCOPES = ['@slack/*', '@aws-sdk/*', '@bull-board/*'];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.local-cluster/**'] },
@@ -23,7 +25,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: SDKS, message: 'Import SDKs only under src/adapters/; depend on a port instead.', allowTypeImports: true }] },
+        {
+          paths: SDK_PACKAGES.map((name) => ({ name, message: MESSAGE, allowTypeImports: true })),
+          patterns: [{ group: SDK_SCOPES, message: MESSAGE, allowTypeImports: true }],
+        },
       ],
     },
   },

@@ -1,14 +1,19 @@
-import type { Redis } from 'ioredis';
 import { createBullmqQueue } from './adapters/bullmq/bullmq-queue.js';
 import { createStreamChat } from './adapters/console/stream-chat.js';
 import { createEtcdCluster } from './adapters/etcd/etcd-cluster.js';
 import { connectRedis } from './adapters/redis/connect-redis.js';
+import { createRedisAudit } from './adapters/redis/redis-audit.js';
+import { createRedisConfirmations } from './adapters/redis/redis-confirmations.js';
+import { createRedisJobState } from './adapters/redis/redis-job-state.js';
+import { createRedisLocks } from './adapters/redis/redis-locks.js';
 import { createSlackChat } from './adapters/slack/slack-chat.js';
 import { createWebClient } from './adapters/slack/web-client.js';
 import type { Config } from './config/schema.js';
 import type { Deps } from './deps.js';
 import { ConfigError } from './errors.js';
+import { JOB_KINDS } from './jobs/kinds.js';
 import type { Logger } from './log.js';
+import { noMetrics, type Metrics } from './ports/metrics.js';
 import type { Chat } from './ports/chat.js';
 import type { Cluster } from './ports/cluster.js';
 
@@ -17,7 +22,9 @@ export interface BuiltDeps extends Deps {
 }
 
 /** Wires the real adapters from config. The only place (with main.ts) that knows which adapter backs which port. */
-export function buildDeps(config: Config, log: Logger): BuiltDeps {
+export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics } = {}): BuiltDeps {
+  const redis = connectRedis(config.redis.url, 'producer', { commandTimeoutMs: config.redis.commandTimeoutMs });
+  const { prefix } = config.redis;
   const queue = createBullmqQueue({
     redisUrl: config.redis.url,
     prefix: config.redis.prefix,
@@ -26,7 +33,6 @@ export function buildDeps(config: Config, log: Logger): BuiltDeps {
   });
   const clusters = new Map<string, Cluster>();
   let slackChat: Chat | undefined;
-  let consoleRedis: Redis | undefined;
 
   const clusterFor = (environment: string): Cluster => {
     const env = config.environments[environment];
@@ -41,8 +47,7 @@ export function buildDeps(config: Config, log: Logger): BuiltDeps {
 
   const chatFor: Deps['chatFor'] = (transport) => {
     if (transport.kind === 'console') {
-      consoleRedis ??= connectRedis(config.redis.url, 'producer', { commandTimeoutMs: config.redis.commandTimeoutMs });
-      return createStreamChat(consoleRedis, config.redis.prefix, transport.session);
+      return createStreamChat(redis, prefix, transport.session);
     }
     if (!slackChat) {
       if (!config.slack.botToken) throw new ConfigError('Cannot post to Slack: DEVBOT_SLACK_BOT_TOKEN is not set.');
@@ -59,10 +64,16 @@ export function buildDeps(config: Config, log: Logger): BuiltDeps {
     clusterFor,
     chatFor,
     now: () => new Date(),
+    locks: createRedisLocks(redis, prefix),
+    audit: createRedisAudit(redis, prefix, config.audit.retentionDays * 24 * 3600_000),
+    jobState: createRedisJobState(redis, prefix),
+    confirmations: createRedisConfirmations(redis, prefix),
+    jobKinds: JOB_KINDS,
+    metrics: opts.metrics ?? noMetrics,
     async close() {
       await Promise.allSettled([...clusters.values()].map((c) => c.close()));
       await queue.close();
-      consoleRedis?.disconnect();
+      redis.disconnect();
     },
   };
 }

@@ -1,5 +1,11 @@
 import type { Config } from './config/schema.js';
+import type { JobKind } from './jobs/job-kind.js';
 import type { Logger } from './log.js';
+import type { AuditLog } from './ports/audit.js';
+import type { Confirmations } from './ports/confirmations.js';
+import type { JobStateStore } from './ports/job-state.js';
+import type { Locks } from './ports/locks.js';
+import type { Metrics } from './ports/metrics.js';
 import type { Chat } from './ports/chat.js';
 import type { Cluster } from './ports/cluster.js';
 import type { JobQueue, Transport } from './ports/queue.js';
@@ -17,4 +23,11 @@ export interface Deps {
   /** Where a job's messages go, by the transport its command came from. */
   chatFor(transport: Transport): Chat;
   now(): Date;
+  locks: Locks;
+  audit: AuditLog;
+  jobState: JobStateStore;
+  confirmations: Confirmations;
+  /** The job kinds this process can queue and run, by name. A verb whose kind is absent is "not available yet". */
+  jobKinds: Record<string, JobKind<never>>;
+  metrics: Metrics;
 }

@@ -16,6 +16,8 @@ export const aclRuleSchema = z
     channels: nameList.describe("channel names (without #) or ids, or ['*']"),
     environments: nameList.describe("environment names, or ['*']"),
     targets: z.array(z.string().min(1)).optional().describe('services/databases/stacks; omitted = any'),
+    /** Lets these users skip the Confirm step of dangerous commands with `--yes` (never where approvals ≥ 2). */
+    allowYes: z.boolean().default(false),
   })
   .strict()
   .refine((r) => r.users.length + r.groups.length > 0, {

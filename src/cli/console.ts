@@ -1,6 +1,7 @@
 import { startBullmqWorker } from '../adapters/bullmq/bullmq-worker.js';
 import { runConsoleSession } from '../adapters/console/console-session.js';
 import { buildDeps } from '../build-deps.js';
+import { handleAction } from '../commands/handle-action.js';
 import { handleCommand } from '../commands/handle-command.js';
 import { loadForCli } from './load.js';
 
@@ -17,6 +18,7 @@ export async function runConsole(file: string | undefined, opts: { user: string;
       channel: opts.channel,
       queue: deps.queue,
       handleCommand: (input) => handleCommand(input, deps),
+      handleAction: (input) => handleAction(input, deps),
       input: process.stdin,
       output: process.stdout,
       interactive: Boolean(process.stdin.isTTY),

@@ -1,16 +1,38 @@
+import { startDashboard } from '../adapters/http/dashboard.js';
+import { createOpsRoutes, rememberSuccess } from '../adapters/http/ops-routes.js';
+import { createPromMetrics } from '../adapters/metrics/prom-metrics.js';
 import { createSlackApp } from '../adapters/slack/slack-app.js';
 import { buildDeps } from '../build-deps.js';
+import { handleAction } from '../commands/handle-action.js';
 import { handleCommand } from '../commands/handle-command.js';
 import { loadForCli, onShutdown } from './load.js';
 
-/** `devbot serve`: the Slack app. Commands are acked at once and run by workers. */
+/** `devbot serve`: the Slack app (commands acked at once, run by workers) and the ops routes. */
 export async function runServe(file: string | undefined): Promise<void> {
   const { config, log } = loadForCli(file);
-  const deps = buildDeps(config, log.child({ component: 'serve' }));
-  const slack = await createSlackApp({ config, log: log.child({ component: 'slack' }), handleCommand: (input) => handleCommand(input, deps) });
+  const metrics = createPromMetrics();
+  const deps = buildDeps(config, log.child({ component: 'serve' }), { metrics });
+  metrics.setQueueDepthCollector(() => deps.queue.counts());
+  const routes = createOpsRoutes({
+    checks: {
+      redis: async () => void (await deps.queue.counts()),
+      // auth.test at most every 30 s, however often the probe comes.
+      slack: rememberSuccess(async () => void (await slack.app.client.auth.test()), 30_000),
+    },
+    metrics,
+  });
+  const slack = await createSlackApp({
+    config,
+    log: log.child({ component: 'slack' }),
+    handleCommand: (input) => handleCommand(input, deps),
+    handleAction: (input) => handleAction(input, deps),
+    routes,
+  });
   await slack.start();
-  log.info({ port: slack.port(), socketMode: Boolean(config.slack.appToken) }, 'devbot is serving Slack');
+  const dashboard = await startDashboard({ dashboard: config.dashboard, redis: config.redis, queueNames: [config.jobs.queue] });
+  log.info({ port: slack.port(), socketMode: Boolean(config.slack.appToken), dashboardPort: dashboard?.port }, 'devbot is serving Slack');
   onShutdown(async () => {
+    await dashboard?.close();
     await slack.stop();
     await deps.close();
   }, log);

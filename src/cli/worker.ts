@@ -1,14 +1,26 @@
 import { startBullmqWorker } from '../adapters/bullmq/bullmq-worker.js';
+import { createOpsRoutes } from '../adapters/http/ops-routes.js';
+import { startRoutesServer } from '../adapters/http/routes-server.js';
+import { createPromMetrics } from '../adapters/metrics/prom-metrics.js';
 import { buildDeps } from '../build-deps.js';
 import { loadForCli, onShutdown } from './load.js';
 
-/** `devbot worker`: runs jobs until SIGINT/SIGTERM, finishing the ones in hand first. */
+/** `devbot worker`: runs jobs until SIGINT/SIGTERM (finishing the ones in hand), with /healthz, /readyz, /metrics. */
 export async function runWorker(file: string | undefined): Promise<void> {
   const { config, log } = loadForCli(file);
-  const deps = buildDeps(config, log.child({ component: 'worker' }));
+  const metrics = createPromMetrics();
+  const deps = buildDeps(config, log.child({ component: 'worker' }), { metrics });
+  metrics.setQueueDepthCollector(() => deps.queue.counts());
   const worker = startBullmqWorker(deps);
-  log.info({ queue: config.jobs.queue, concurrency: config.jobs.concurrency }, 'worker started');
+  const routes = createOpsRoutes({ checks: { redis: async () => void (await deps.queue.counts()) }, metrics });
+  // Metrics are not worth refusing jobs for: a taken port is logged and the worker runs on.
+  const ops = await startRoutesServer({ routes, port: config.ops.workerPort, what: 'the worker ops routes' }).catch((err: unknown) => {
+    log.error({ err }, 'not serving /healthz, /readyz, /metrics');
+    return undefined;
+  });
+  log.info({ queue: config.jobs.queue, concurrency: config.jobs.concurrency, opsPort: ops?.port }, 'worker started');
   onShutdown(async () => {
+    await ops?.close();
     await worker.close();
     await deps.close();
   }, log);

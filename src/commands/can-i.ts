@@ -3,7 +3,6 @@ import { UsageError } from '../errors.js';
 import { renderCanI } from '../render/can-i.js';
 import { commandEnv, commandTarget, type Command } from './command.js';
 import { echoUserText } from './echo.js';
-import { GRAMMAR } from './grammar.js';
 import { describeWhere, type AskContext } from './help.js';
 import { parseCommand } from './parse.js';
 import type { CommandReply } from './types.js';
@@ -35,7 +34,7 @@ export function answerCanI(ask: AskContext & { text: string }): CommandReply {
     channel: ask.channel,
     environment,
   });
-  const note = decision.allowed && GRAMMAR[command.verb].handling === 'unavailable'
+  const note = decision.allowed && !ask.isAvailable(command.verb)
     ? `(\`${command.verb}\` is not available yet in this version of devbot, though.)`
     : undefined;
   const where = describeWhere(ask.channel, environment);

@@ -27,8 +27,11 @@ export interface VerbSpec {
   summary: string;
   /** One line, as help shows it and usage errors quote it. */
   usage: string;
-  /** Answered in the request ('local'), queued as a job ('job'), or not built yet ('unavailable'). */
-  handling: 'local' | 'job' | 'unavailable';
+  /**
+   * Answered in the request ('local') or queued as a job of kind `jobKind` ('job'). A job verb is
+   * available only where its kind is registered (see availability.ts).
+   */
+  handling: 'local' | 'job';
   jobKind?: string;
   /** Asks for confirmation (and approvals, per environment) before running. See isDangerous. */
   dangerous: boolean;
@@ -73,7 +76,8 @@ export const GRAMMAR: Record<Verb, VerbSpec> = {
     verb: 'deploy',
     summary: 'Deploys a service: the latest build, or the one given with --version.',
     usage: '/dev deploy <service> [--version V] [--env E] [--yes]',
-    handling: 'unavailable',
+    handling: 'job',
+    jobKind: 'deploy',
     dangerous: false,
     flags: ['version', 'env', 'yes'],
     examples: ['/dev deploy gerrit', '/dev deploy gerrit --version 3.9.1 --env prod'],
@@ -82,7 +86,8 @@ export const GRAMMAR: Record<Verb, VerbSpec> = {
     verb: 'rollback',
     summary: 'Puts back the version of a service that ran before the last deploy.',
     usage: '/dev rollback <service> [--env E] [--yes]',
-    handling: 'unavailable',
+    handling: 'job',
+    jobKind: 'rollback',
     dangerous: false,
     flags: ['env', 'yes'],
     examples: ['/dev rollback gerrit', '/dev rollback gerrit --env prod --yes'],
@@ -91,7 +96,8 @@ export const GRAMMAR: Record<Verb, VerbSpec> = {
     verb: 'stack',
     summary: "Creates or updates the environment's CloudFormation stack, or shows what an update would change.",
     usage: '/dev stack <create|update|diff> [--env E] [--yes]',
-    handling: 'unavailable',
+    handling: 'job',
+    jobKind: 'stack',
     dangerous: true,
     flags: ['env', 'yes'],
     examples: ['/dev stack diff', '/dev stack update --env staging'],
@@ -100,7 +106,8 @@ export const GRAMMAR: Record<Verb, VerbSpec> = {
     verb: 'units',
     summary: 'Lists the fleet units, or starts or stops one.',
     usage: '/dev units <list|start|stop> [unit] [--env E]',
-    handling: 'unavailable',
+    handling: 'job',
+    jobKind: 'units',
     dangerous: false,
     flags: ['env'],
     examples: ['/dev units list', '/dev units stop gerrit@1.service'],
@@ -109,7 +116,8 @@ export const GRAMMAR: Record<Verb, VerbSpec> = {
     verb: 'failover',
     summary: 'Hands the leadership of a database to another candidate.',
     usage: '/dev failover <database> [--to candidate] [--env E] [--yes]',
-    handling: 'unavailable',
+    handling: 'job',
+    jobKind: 'failover',
     dangerous: true,
     flags: ['to', 'env', 'yes'],
     examples: ['/dev failover postgres', '/dev failover postgres --to pg-2 --env prod'],
@@ -118,7 +126,7 @@ export const GRAMMAR: Record<Verb, VerbSpec> = {
     verb: 'jobs',
     summary: 'Lists queued and running jobs; --all adds the recently finished ones.',
     usage: '/dev jobs [--all]',
-    handling: 'unavailable',
+    handling: 'local',
     dangerous: false,
     flags: ['all'],
     examples: ['/dev jobs', '/dev jobs --all'],
@@ -127,7 +135,7 @@ export const GRAMMAR: Record<Verb, VerbSpec> = {
     verb: 'cancel',
     summary: 'Cancels a queued or running job.',
     usage: '/dev cancel <job> [--yes]',
-    handling: 'unavailable',
+    handling: 'local',
     dangerous: true,
     flags: ['yes'],
     examples: ['/dev cancel 1042'],
@@ -136,7 +144,7 @@ export const GRAMMAR: Record<Verb, VerbSpec> = {
     verb: 'locks',
     summary: 'Lists the locks held right now: on what, by whom, since when.',
     usage: '/dev locks',
-    handling: 'unavailable',
+    handling: 'local',
     dangerous: false,
     flags: [],
     examples: ['/dev locks'],
@@ -145,7 +153,7 @@ export const GRAMMAR: Record<Verb, VerbSpec> = {
     verb: 'audit',
     summary: 'Shows recent commands from the audit trail, filtered by user or target.',
     usage: '/dev audit [--user U] [--target T]',
-    handling: 'unavailable',
+    handling: 'local',
     dangerous: false,
     flags: ['user', 'target'],
     examples: ['/dev audit', '/dev audit --target gerrit'],

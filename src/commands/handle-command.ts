@@ -1,42 +1,67 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { decide } from '../acl/decide.js';
+import { decide, type Decision } from '../acl/decide.js';
 import type { Deps } from '../deps.js';
-import { AccessDeniedError, BotError, NotAvailableError, UsageError } from '../errors.js';
+import { AccessDeniedError, BotError, ConflictError, NotAvailableError, UsageError } from '../errors.js';
+import type { JobData } from '../ports/queue.js';
+import { availabilityFor } from './availability.js';
 import { answerCanI } from './can-i.js';
 import type { Command } from './command.js';
+import { lockTargetOf, maySkipConfirmation, needsConfirmation } from './confirmation-policy.js';
 import { GRAMMAR } from './grammar.js';
 import { answerHelp } from './help.js';
+import { answerCancel } from './local/cancel.js';
+import { answerAudit, answerJobs, answerLocks } from './local/list-verbs.js';
 import { commandEnv, commandTarget, parseCommand } from './parse.js';
 import { resolveChannel, type ResolvedChannel } from './resolve-channel.js';
 import type { CommandInput, CommandReply } from './types.js';
 
-export type HandleDeps = Pick<Deps, 'config' | 'log' | 'queue' | 'now'>;
+export type HandleDeps = Pick<Deps, 'config' | 'log' | 'queue' | 'now' | 'locks' | 'audit' | 'confirmations' | 'jobState' | 'chatFor' | 'jobKinds' | 'metrics'>;
 
 /**
  * The one path every command takes, from Slack or the console: parse → channel → ACL → answer
- * at once, or queue a job. Never throws: every failure becomes a reply the user can act on.
+ * at once, or lock, confirm and queue a job. Never throws: every failure becomes a reply.
  */
 export async function handleCommand(input: CommandInput, deps: HandleDeps): Promise<CommandReply> {
   const log = deps.log.child({ requestId: input.requestId, user: input.user, channel: input.channelName });
-  try {
-    const command = parseCommand(input.text);
-    const channel = resolveChannel(deps.config, input.channel, input.channelName);
-    const environment = commandEnv(command) ?? channel.config?.environment;
-    const where = { policy: deps.config.acl, principal: { user: input.user }, channel: { id: channel.id, name: channel.name } };
+  let verb = 'unknown';
+  const reply = await decideAndRun(input, deps, log, (v) => (verb = v)).catch((e: unknown) => replyForError(e, log));
+  deps.metrics.commandHandled(verb, reply.outcome);
+  return reply;
+}
 
-    if (command.verb === 'help') return answerHelp({ ...where, environment: environment ?? '', topic: command.topic });
-    if (command.verb === 'can-i') return answerCanI({ ...where, environment: environment ?? '', text: command.command });
+async function decideAndRun(input: CommandInput, deps: HandleDeps, log: HandleDeps['log'], noteVerb: (v: string) => void): Promise<CommandReply> {
+  const command = parseCommand(input.text);
+  noteVerb(command.verb);
+  const channel = resolveChannel(deps.config, input.channel, input.channelName);
+  const environment = commandEnv(command) ?? channel.config?.environment;
+  const isAvailable = availabilityFor(deps.jobKinds);
+  const where = { policy: deps.config.acl, principal: { user: input.user }, channel: { id: channel.id, name: channel.name }, isAvailable };
 
-    const env = requireEnvironment(deps, channel, environment);
-    const decision = decide(deps.config.acl, where.principal, { verb: command.verb, target: commandTarget(command), channel: where.channel, environment: env });
-    log.info({ verb: command.verb, target: commandTarget(command), environment: env, allowed: decision.allowed, rule: decision.rule }, 'acl decision');
-    if (!decision.allowed) throw new AccessDeniedError(decision.reason);
+  if (command.verb === 'help') return answerHelp({ ...where, environment: environment ?? '', topic: command.topic });
+  if (command.verb === 'can-i') return answerCanI({ ...where, environment: environment ?? '', text: command.command });
 
-    const spec = GRAMMAR[command.verb];
-    if (spec.handling !== 'job' || !spec.jobKind) throw new NotAvailableError(command.verb);
-    return await queueJob(input, command, spec.jobKind, env, deps);
-  } catch (e) {
-    return replyForError(e, log);
+  const env = requireEnvironment(deps, channel, environment);
+  const target = commandTarget(command);
+  const decision = decide(deps.config.acl, where.principal, { verb: command.verb, target, channel: where.channel, environment: env });
+  const text = input.text.replace(/^\s*\/dev\b\s*/, '');
+  log.info({ verb: command.verb, target, environment: env, allowed: decision.allowed, rule: decision.rule }, 'acl decision');
+  await deps.audit.append({ event: decision.allowed ? 'command' : 'denied', user: input.user, channel: channel.name, text, decision: decision.allowed ? 'allowed' : 'denied', rule: decision.rule, target });
+  if (!decision.allowed) throw new AccessDeniedError(decision.reason);
+  if (!isAvailable(command.verb)) throw new NotAvailableError(command.verb);
+
+  const envConfig = deps.config.environments[env]!;
+  const maySkip = maySkipConfirmation(deps.config.acl, decision.rule, envConfig);
+  switch (command.verb) {
+    case 'jobs':
+      return answerJobs(command, deps);
+    case 'locks':
+      return answerLocks(deps);
+    case 'audit':
+      return answerAudit(command, deps);
+    case 'cancel':
+      return answerCancel(command, input, { environment: env, maySkipConfirmation: maySkip, deps });
+    default:
+      return submitJob({ input, command, text, environment: env, decision, maySkip }, deps);
   }
 }
 
@@ -51,28 +76,62 @@ function requireEnvironment(deps: HandleDeps, channel: ResolvedChannel, environm
   return environment;
 }
 
-async function queueJob(input: CommandInput, command: Command, kind: string, environment: string, deps: HandleDeps): Promise<CommandReply> {
-  // Derived from the request id, so Slack's retries of one command land on the same job.
-  const jobId = `${command.verb}-${createHash('sha256').update(input.requestId).digest('hex').slice(0, 10)}`;
-  const { id, duplicate } = await deps.queue.enqueue(
-    {
-      kind,
-      payload: { ...command, environment },
-      requestedBy: { user: input.user, channel: input.channel, channelName: input.channelName },
-      environment,
-      text: input.text.replace(/^\s*\/dev\b\s*/, ''),
-      transport: input.transport,
-      requestedAt: deps.now().toISOString(),
-    },
-    { jobId },
-  );
-  return { text: duplicate ? `Already queued as job ${id}.` : `Queued as job ${id}.`, jobId: id, outcome: 'queued' };
+interface Submission {
+  input: CommandInput;
+  command: Command;
+  text: string;
+  environment: string;
+  decision: Decision;
+  maySkip: boolean;
+}
+
+/** Takes the target's lock, then queues the job — or, for a dangerous command, its preview for confirmation. */
+async function submitJob(s: Submission, deps: HandleDeps): Promise<CommandReply> {
+  const { input, command, environment } = s;
+  // Derived from the request id, so Slack's retries of one command land on the same job and lock.
+  const runJobId = `${command.verb}-${createHash('sha256').update(input.requestId).digest('hex').slice(0, 10)}`;
+  const lockTarget = lockTargetOf(command, environment);
+  const data: JobData = {
+    kind: GRAMMAR[command.verb].jobKind!,
+    payload: { ...command, environment },
+    requestedBy: { user: input.user, channel: input.channel, channelName: input.channelName },
+    environment,
+    text: s.text,
+    target: commandTarget(command),
+    lockTarget,
+    transport: input.transport,
+    requestedAt: deps.now().toISOString(),
+  };
+  if (lockTarget) {
+    // Held from the request on (through any confirmation), so a second request is refused at once.
+    const got = await deps.locks.acquire({ target: lockTarget, jobId: runJobId, user: input.user, since: data.requestedAt, text: s.text }, deps.config.jobs.confirmTimeoutMs + 60_000);
+    if (!got.acquired) {
+      const h = got.holder;
+      throw new ConflictError(`\`${lockTarget}\` is busy: <@${h.user}> holds it since ${h.since.slice(11, 19)} UTC with job \`${h.jobId}\` (\`/dev ${h.text}\`). Try again when it is done; \`/dev locks\` lists the locks.`);
+    }
+  }
+  try {
+    const confirm = needsConfirmation(command, deps.config.environments[environment]!);
+    const yes = 'yes' in command && command.yes;
+    if (confirm && !(yes && s.maySkip)) {
+      const preview = await deps.queue.enqueue({ ...data, phase: 'preview', runJobId }, { jobId: `${runJobId}-preview` });
+      const note = yes ? ' (`--yes` is not allowed for you here, or this environment needs a second approver.)' : '';
+      const minutes = Math.round(deps.config.jobs.confirmTimeoutMs / 60_000);
+      return { text: `Preparing a preview of \`/dev ${s.text}\`: confirm it in the channel within ${minutes} min.${note}`, jobId: preview.id, outcome: 'queued' };
+    }
+    const { id, duplicate } = await deps.queue.enqueue(data, { jobId: runJobId });
+    return { text: duplicate ? `Already queued as job ${id}.` : `Queued as job ${id}.`, jobId: id, outcome: 'queued' };
+  } catch (e) {
+    if (lockTarget) await deps.locks.release(lockTarget, runJobId).catch(() => undefined);
+    throw e;
+  }
 }
 
 function replyForError(e: unknown, log: HandleDeps['log']): CommandReply {
   if (e instanceof UsageError) return { text: e.usage ? `${e.userFacing}\nUsage: ${e.usage}` : e.userFacing, outcome: 'usage' };
   if (e instanceof AccessDeniedError) return { text: `:no_entry: ${e.userFacing}`, outcome: 'denied' };
   if (e instanceof NotAvailableError) return { text: e.userFacing, outcome: 'unavailable' };
+  if (e instanceof ConflictError) return { text: `:lock: ${e.userFacing}`, outcome: 'error' };
   if (e instanceof BotError) {
     log.warn({ code: e.code, err: e }, 'command failed');
     return { text: `:warning: ${e.userFacing}`, outcome: 'error' };

@@ -1,3 +1,4 @@
+import type { IsAvailable } from './availability.js';
 import { allowedVerbs, decide, type Principal } from '../acl/decide.js';
 import type { AclPolicy } from '../acl/policy.js';
 import { renderHelp, type HelpEntry } from '../render/help.js';
@@ -12,6 +13,8 @@ export interface AskContext {
   channel: { id: string; name: string };
   /** The channel's environment ('' when the channel has none set up). */
   environment: string;
+  /** Which verbs this process can run (job verbs need their job kind registered). */
+  isAvailable: IsAvailable;
 }
 
 /** "#ops (environment prod)", as help and can-i say where their answer holds. */
@@ -20,7 +23,7 @@ export function describeWhere(channel: AskContext['channel'], environment: strin
   return environment === '' ? `${name} (no environment set up here)` : `${name} (environment ${environment})`;
 }
 
-const entryOf = (spec: VerbSpec): HelpEntry => ({ usage: spec.usage, summary: spec.summary, available: spec.handling !== 'unavailable' });
+const entryOf = (spec: VerbSpec, isAvailable: IsAvailable): HelpEntry => ({ usage: spec.usage, summary: spec.summary, available: isAvailable(spec.verb) });
 
 /** Everyone may run these (see acl/decide.ts), so they do not count as access to devbot. */
 const ALWAYS: ReadonlySet<Verb> = new Set<Verb>(['help', 'can-i']);
@@ -36,7 +39,7 @@ export function answerHelp(ask: AskContext & { topic?: Verb }): CommandReply {
   if (ask.topic) {
     const spec = GRAMMAR[ask.topic];
     const access = decide(ask.policy, ask.principal, { verb: ask.topic, ...here });
-    return { ...renderHelp({ kind: 'verb', where, entry: entryOf(spec), examples: spec.examples, access }), outcome: 'answered' };
+    return { ...renderHelp({ kind: 'verb', where, entry: entryOf(spec, ask.isAvailable), examples: spec.examples, access }), outcome: 'answered' };
   }
   const verbs = allowedVerbs(ask.policy, ask.principal, here);
   const message = verbs.every((v) => ALWAYS.has(v))
@@ -44,8 +47,8 @@ export function answerHelp(ask: AskContext & { topic?: Verb }): CommandReply {
     : renderHelp({
         kind: 'list',
         where,
-        entries: verbs.map((v) => entryOf(GRAMMAR[v])).filter((e) => e.available),
-        notYet: verbs.filter((v) => GRAMMAR[v].handling === 'unavailable'),
+        entries: verbs.map((v) => entryOf(GRAMMAR[v], ask.isAvailable)).filter((e) => e.available),
+        notYet: verbs.filter((v) => !ask.isAvailable(v)),
       });
   return { ...message, outcome: 'answered' };
 }

@@ -16,6 +16,11 @@ const ENV_BINDINGS: Array<[string, string[], (v: string) => unknown]> = [
   ['DEVBOT_REDIS_PREFIX', ['redis', 'prefix'], String],
   ['DEVBOT_QUEUE', ['jobs', 'queue'], String],
   ['DEVBOT_LOG_LEVEL', ['log', 'level'], String],
+  ['DEVBOT_DASHBOARD_ENABLED', ['dashboard', 'enabled'], (v) => v === 'true' || v === '1'],
+  ['DEVBOT_DASHBOARD_PORT', ['dashboard', 'port'], Number],
+  ['DEVBOT_DASHBOARD_USER', ['dashboard', 'user'], String],
+  ['DEVBOT_DASHBOARD_PASSWORD', ['dashboard', 'password'], String],
+  ['DEVBOT_OPS_WORKER_PORT', ['ops', 'workerPort'], Number],
 ];
 
 /** Secret fields: rejected when found in a YAML file, so they never land in a repository. */
@@ -45,6 +50,10 @@ export function loadConfig(input: LoadConfigInput): Config {
     if (found.length) {
       throw new ConfigError('Secrets do not belong in config files.', found.map((f) => `slack.${f}: set it with the environment variable instead (${envNameFor(f)})`));
     }
+  }
+  const dashboard = merged['dashboard'];
+  if (isPlainObject(dashboard) && 'password' in dashboard) {
+    throw new ConfigError('Secrets do not belong in config files.', ['dashboard.password: set it with the environment variable instead (DEVBOT_DASHBOARD_PASSWORD)']);
   }
   for (const [name, path, convert] of ENV_BINDINGS) {
     const value = env[name];

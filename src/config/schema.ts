@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { aclPolicySchema } from '../acl/policy.js';
+import { dashboardSchema, opsSchema } from './ops-schema.js';
 
 const url = z.string().url();
 
@@ -55,9 +56,15 @@ export const configSchema = z
       .object({
         queue: z.string().min(1).default('devbot'),
         concurrency: z.number().int().min(1).max(64).default(4),
+        /** A confirmation not given within this long expires (and says so). */
+        confirmTimeoutMs: z.number().int().positive().default(10 * 60_000),
       })
       .strict()
-      .default({ queue: 'devbot', concurrency: 4 }),
+      .default({ queue: 'devbot', concurrency: 4, confirmTimeoutMs: 10 * 60_000 }),
+    audit: z
+      .object({ retentionDays: z.number().positive().default(90) })
+      .strict()
+      .default({ retentionDays: 90 }),
     status: z
       .object({
         /** The report comes back within this bound whatever etcd or Redis do. */
@@ -69,6 +76,8 @@ export const configSchema = z
       .refine((e) => Object.keys(e).length > 0, 'define at least one environment'),
     channels: z.record(z.string().min(1), channelSchema).default({}),
     acl: aclPolicySchema.default({ groups: {}, rules: [] }),
+    ops: opsSchema,
+    dashboard: dashboardSchema,
     log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).strict().default({ level: 'info' }),
   })
   .strict();

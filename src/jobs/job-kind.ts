@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import type { Deps } from '../deps.js';
 import type { Logger } from '../log.js';
-import type { Chat } from '../ports/chat.js';
+import type { Chat, ChatMessage } from '../ports/chat.js';
 import type { JobData } from '../ports/queue.js';
+import type { Progress } from './progress-reporter.js';
 
 /** What a job's processor gets besides its payload. */
 export interface JobContext {
@@ -14,12 +15,23 @@ export interface JobContext {
   log: Logger;
   /** Aborted when the job is cancelled or the worker shuts down: stop at the next safe point. */
   signal: AbortSignal;
+  /** The job's one live message. Steps run through it are skipped when a resumed job re-runs. */
+  progress: Progress;
 }
 
 /** One kind of job: its payload schema and its processor. One file per kind: `<kind>.job.ts`. */
 export interface JobKind<P = unknown> {
   kind: string;
   payloadSchema: z.ZodType<P>;
-  /** Does the work and posts its result. Throws BotError for failures the user should read. */
+  /** Title of the job's message, e.g. "Failover of postgres (prod)". Defaults to the command text. */
+  title?(payload: P): string;
+  /** Internal jobs (e.g. expiring a confirmation) post no progress message and are not listed. */
+  internal?: boolean;
+  /** For commands that need confirmation: what will happen, shown above Confirm / Cancel. */
+  preview?(payload: P, ctx: Omit<JobContext, 'progress'>): Promise<ChatMessage>;
+  /**
+   * Does the work. Ends with `ctx.progress.finish(...)` to give a result of its own; otherwise the
+   * runner marks it succeeded. Throws BotError for failures the user should read.
+   */
   run(payload: P, ctx: JobContext): Promise<void>;
 }

@@ -26,6 +26,8 @@ export interface ProgressOptions {
   title: string;
   requestedBy: string;
   now: () => Date;
+  /** Checked before each step: a cancelled job stops at the next step boundary. */
+  signal?: AbortSignal;
   /** Minimum time between two updates of the message (Slack allows about one per second). */
   minIntervalMs?: number;
 }
@@ -100,6 +102,7 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
     async step(name, fn) {
       const earlier = state.steps.find((s) => s.name === name && s.status === 'done');
       if (earlier) return undefined;
+      opts.signal?.throwIfAborted();
       const step: StepState = { name, status: 'running', startedAt: opts.now().toISOString() };
       state.steps.push(step);
       changed();

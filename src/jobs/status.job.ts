@@ -4,10 +4,11 @@ import { collectStatus } from '../status/collect-status.js';
 import { STATUS_PARTS } from '../status/parts/index.js';
 import type { JobKind } from './job-kind.js';
 
-/** `/dev status`: collect every part of the report under one deadline and post it to the channel. */
+/** `/dev status`: collect every part of the report under one deadline; the report becomes the job's message. */
 export const statusJob: JobKind<{ environment: string }> = {
   kind: 'status',
   payloadSchema: z.object({ environment: z.string() }),
+  title: ({ environment }) => `Status of ${environment}`,
   async run(payload, ctx) {
     const { deps } = ctx;
     const started = Date.now();
@@ -16,13 +17,14 @@ export const statusJob: JobKind<{ environment: string }> = {
       { environment: payload.environment, config: deps.config, cluster: deps.clusterFor(payload.environment), queue: deps.queue },
       deps.config.status.deadlineMs,
     );
-    const message = renderStatus({
+    const report = renderStatus({
       environment: payload.environment,
       sections,
       generatedAt: deps.now(),
       tookMs: Date.now() - started,
       requestedBy: ctx.data.transport.kind === 'slack' ? ctx.data.requestedBy.user : undefined,
     });
-    await ctx.chat.post(ctx.data.requestedBy.channel, message);
+    const worst = sections.filter((s) => s.level === 'critical').map((s) => s.title);
+    await ctx.progress.finish('succeeded', worst.length ? `Problems in: ${worst.join(', ')}` : 'All parts healthy.', report);
   },
 };

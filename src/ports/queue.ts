@@ -6,6 +6,14 @@ export type Transport = { kind: 'slack' } | { kind: 'console'; session: string }
 export interface JobData {
   /** The job kind, e.g. 'status'. One file per kind under src/jobs/. */
   kind: string;
+  /** 'preview' builds the confirmation preview of a dangerous command; 'run' (default) does it. */
+  phase?: 'preview' | 'run';
+  /** In the preview phase: the id the job will run under once confirmed (also the lock owner). */
+  runJobId?: string;
+  /** What the job locks while it runs (e.g. 'database/postgres@prod'), if anything. */
+  lockTarget?: string;
+  /** The ACL target (service, database…), for `/dev jobs` and the audit trail. */
+  target?: string;
   payload: Record<string, unknown>;
   requestedBy: { user: string; channel: string; channelName: string };
   environment: string;
@@ -30,12 +38,39 @@ export interface QueueCounts {
   workers: number;
 }
 
+export type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'failed' | 'unknown';
+
+/** One job as `/dev jobs` lists it. */
+export interface JobSummary {
+  id: string;
+  kind: string;
+  target?: string;
+  user: string;
+  text: string;
+  state: JobState;
+  /** Epoch ms. */
+  queuedAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  failedReason?: string;
+  data: JobData;
+}
+
 export interface JobQueue {
   /** Adds a job under `jobId`; a second add with the same id is a no-op. Fails with UpstreamError('redis'). */
-  enqueue(data: JobData, opts: { jobId: string }): Promise<EnqueueResult>;
+  enqueue(data: JobData, opts: { jobId: string; delayMs?: number }): Promise<EnqueueResult>;
   /** Counts per state and live workers. Fails with UpstreamError('redis'). */
   counts(): Promise<QueueCounts>;
   /** Resolves when the job has finished: 'completed' or 'failed' with its reason. */
   waitUntilFinished(jobId: string, timeoutMs: number): Promise<{ state: 'completed' | 'failed'; reason?: string }>;
+  /** One job, or undefined when it is unknown or expired. */
+  get(jobId: string): Promise<JobSummary | undefined>;
+  /** Recent jobs, newest first: queued and running ones, plus finished ones when `all`. */
+  list(opts: { all: boolean; limit: number }): Promise<JobSummary[]>;
+  /**
+   * Cancels a job: a waiting one is removed at once ('removed'); a running one gets its
+   * AbortSignal fired on whichever worker runs it ('signalled'); a finished one is left ('finished').
+   */
+  cancel(jobId: string, reason: string): Promise<'removed' | 'signalled' | 'finished' | 'unknown'>;
   close(): Promise<void>;
 }

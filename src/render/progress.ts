@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../ports/chat.js';
 import type { ProgressState, StepStatus } from '../ports/job-state.js';
+import { ACTION_IDS } from './confirm.js';
 import { context, escapeMrkdwn, fitMessage, section, SLACK_LIMITS, truncate } from './limits.js';
 
 const MARK: Record<StepStatus, string> = { done: ':white_check_mark:', running: ':hourglass_flowing_sand:', failed: ':x:', skipped: ':fast_forward:' };
@@ -36,10 +37,14 @@ export function renderProgress(state: ProgressState, now: Date): ChatMessage {
   ];
   if (lines.length) blocks.push(section(lines.join('\n')));
   if (state.result) blocks.push(section(escapeMrkdwn(truncate(state.result.summary, SLACK_LIMITS.sectionText))));
+  if (state.result?.outcome === 'failed') {
+    blocks.push({ type: 'actions', elements: [{ type: 'button', action_id: ACTION_IDS.retry, value: state.jobId, text: { type: 'plain_text', text: 'Retry' } }] });
+  }
   const text = [
     `${state.title} — ${state.result ? state.result.outcome : 'running'} (job ${state.jobId}, ${elapsed(state.startedAt, end)}${resumed.replace(' · ', ', ')})`,
     ...textLines,
     ...(state.result ? [state.result.summary] : []),
+    ...(state.result?.outcome === 'failed' ? [`[Retry] (retry job ${state.jobId})`] : []),
   ].join('\n');
   return fitMessage({ text, blocks });
 }

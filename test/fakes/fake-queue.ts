@@ -14,6 +14,15 @@ export function createFakeQueue(opts: { failWith?: Error } = {}): JobQueue & { j
     async counts(): Promise<QueueCounts> {
       return { waiting: jobs.size, active: 0, delayed: 0, failed: 0, completed: 0, workers: 1 };
     },
+    async get() {
+      return undefined;
+    },
+    async list() {
+      return [];
+    },
+    async cancel() {
+      return 'unknown' as const;
+    },
     async waitUntilFinished() {
       return { state: 'completed' as const };
     },

@@ -8,7 +8,7 @@ import { startLocalCluster } from '../../tools/local-cluster/start-local-cluster
  * every process by pid. DEVBOT_TEST_KEEP_CLUSTER=1 keeps the data and logs for a post-mortem.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  ensureInstalled((line) => console.log(`[harness] ${line}`));
+  ensureInstalled({ log: (line) => console.log(`[harness] ${line}`) });
   const cluster = await startLocalCluster({ keepDir: process.env.DEVBOT_TEST_KEEP_CLUSTER === '1' });
   project.provide('redisUrl', cluster.redisUrl);
   project.provide('etcd', cluster.etcd);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startBullmqWorker, type WorkerHandle } from '../../src/adapters/bullmq/bullmq-worker.js';
 import { runConsoleSession } from '../../src/adapters/console/console-session.js';
 import { buildDeps, type BuiltDeps } from '../../src/build-deps.js';
+import { handleAction } from '../../src/commands/handle-action.js';
 import { handleCommand } from '../../src/commands/handle-command.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/log.js';
@@ -35,7 +36,7 @@ describe('devbot console (script mode): the same pipeline, printed as text', () 
     input.end(lines.map((l) => `${l}\n`).join(''));
     const code = await runConsoleSession({
       redisUrl: deps.config.redis.url, prefix: deps.config.redis.prefix, user, channel: 'ops', queue: deps.queue,
-      handleCommand: (i) => handleCommand(i, deps), input, output, interactive: false,
+      handleCommand: (i) => handleCommand(i, deps), handleAction: (i) => handleAction(i, deps), input, output, interactive: false,
     });
     return { code, printed };
   }

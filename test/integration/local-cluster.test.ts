@@ -42,6 +42,8 @@ describe('tools/local-cluster', () => {
     expect(e2.status).toBe('running');
 
     const pids = readState(stateFile).processes.map((p) => p.pid);
+    expect(cli.exitCode).toBeNull();
+    expect(pids.filter((pid) => isAlive(pid))).toEqual(pids);
     const exited = new Promise((r) => cli!.once('exit', r));
     cli.kill('SIGKILL');
     await exited;

@@ -62,9 +62,12 @@ acl:
     return { res, started, triggerId };
   }
 
+  /** The job posts its live message, then replaces it in place with the report. */
   async function nextStatusPost(after: number) {
-    const call = await fake.waitForCall('chat.postMessage', (c) => c.params['channel'] === 'C_OPS' && c.receivedAt >= after, 10_000);
-    return { text: String(call.params['text']), blocks: call.params['blocks'], tookMs: call.receivedAt - after };
+    const posted = await fake.waitForCall('chat.postMessage', (c) => c.params['channel'] === 'C_OPS' && c.receivedAt >= after, 10_000);
+    const report = await fake.waitForCall('chat.update', (c) => c.params['channel'] === 'C_OPS' && c.receivedAt >= posted.receivedAt, 10_000);
+    expect(report.params['ts']).toBeDefined();
+    return { text: String(report.params['text']), blocks: report.params['blocks'], tookMs: report.receivedAt - after };
   }
 
   it('acks at once, runs as a job and posts the report with blocks and a text fallback', async () => {

@@ -42,14 +42,17 @@ export async function runLocalClusterCli(argv: string[], out: (line: string) => 
 }
 
 async function runInForeground(keepDir: boolean, out: (line: string) => void): Promise<number> {
-  ensureInstalled(out);
+  ensureInstalled({ log: out });
   const cluster = await startLocalCluster({ keepDir });
   out(JSON.stringify({ redisUrl: cluster.redisUrl, etcd: cluster.etcd, stateFile: cluster.stateFile }, null, 2));
   out('running; Ctrl-C stops everything');
+  // The cluster's processes are detached and unref'd; this timer is what keeps us (their owner) alive.
+  const keepAlive = setInterval(() => {}, 2 ** 30);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  clearInterval(keepAlive);
   out(`${signal}: stopping`);
   await cluster.stop();
   return 0;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { clientUrlOf, etcdArgv, isEtcdHealthy, peerUrlOf, type EtcdMemberPlan } from './etcd.js';
 import { freePorts } from './free-port.js';
 import { killAllSync, stopAll, waitUntilUp } from './members.js';
@@ -39,7 +39,7 @@ export interface StartOptions {
  */
 export async function startLocalCluster(opts: StartOptions = {}): Promise<LocalCluster> {
   const names = opts.memberNames ?? ['e1', 'e2', 'e3'];
-  const parent = opts.parentDir ?? tmpdir();
+  const parent = resolve(opts.parentDir ?? tmpdir());
   mkdirSync(parent, { recursive: true });
   const dir = mkdtempSync(join(parent, 'devbot-cluster-'));
   const stateFile = join(dir, 'state.json');
@@ -63,9 +63,9 @@ export async function startLocalCluster(opts: StartOptions = {}): Promise<LocalC
   };
   process.on('exit', killOnExit);
   const reaper = startReaper(stateFile);
-  const stop = async () => {
+  const stop = async (keepDir = opts.keepDir) => {
     process.off('exit', killOnExit);
-    if (existsSync(stateFile)) await stopAll(stateFile, { keepDir: opts.keepDir });
+    if (existsSync(stateFile)) await stopAll(stateFile, { keepDir });
     reaper.release();
   };
   try {
@@ -76,9 +76,9 @@ export async function startLocalCluster(opts: StartOptions = {}): Promise<LocalC
     await Promise.all(state.processes.map((p) => waitUntilUp(p)));
     await Promise.all(members.map((m) => waitFor(`etcd member ${m.name} to report healthy`, () => isEtcdHealthy(m.clientUrl))));
   } catch (e) {
-    await stop();
-    throw e;
+    await stop(true);
+    throw new Error(`local cluster did not start (logs kept in ${dir}): ${(e as Error).message}`, { cause: e });
   }
   const etcd = state.processes.filter(isEtcdMember).map(({ name, clientUrl, peerUrl, pid }) => ({ name, clientUrl, peerUrl, pid }));
-  return { dir, redisUrl: state.redisUrl, etcd: { endpoints: etcd.map((m) => m.clientUrl), members: etcd }, stateFile, stop };
+  return { dir, redisUrl: state.redisUrl, etcd: { endpoints: etcd.map((m) => m.clientUrl), members: etcd }, stateFile, stop: () => stop() };
 }

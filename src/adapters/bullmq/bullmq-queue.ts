@@ -1,7 +1,7 @@
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { UpstreamError } from '../../errors.js';
-import type { EnqueueResult, JobData, JobQueue, QueueCounts } from '../../ports/queue.js';
+import type { EnqueueResult, JobData, JobQueue, JobState, JobSummary, QueueCounts } from '../../ports/queue.js';
 import { withDeadline } from '../../with-deadline.js';
 import { connectRedis } from '../redis/connect-redis.js';
 
@@ -15,6 +15,27 @@ export interface BullmqQueueOptions {
 /** How long finished jobs stay visible (for `/dev jobs`, retries and dedupe of Slack retries). */
 const KEEP_COMPLETED = { age: 24 * 3600, count: 1000 };
 const KEEP_FAILED = { age: 7 * 24 * 3600, count: 1000 };
+
+/** Redis pub/sub channel on which workers hear which running job to abort. */
+export function cancelChannel(prefix: string, queueName: string): string {
+  return `${prefix}:${queueName}:cancel`;
+}
+
+function summarize(job: Job<JobData>, state: string): JobSummary {
+  return {
+    id: job.id ?? '?',
+    kind: job.data.kind,
+    target: job.data.target,
+    user: job.data.requestedBy.user,
+    text: job.data.text,
+    state: (['waiting', 'delayed', 'active', 'completed', 'failed'].includes(state) ? state : state === 'prioritized' ? 'waiting' : 'unknown') as JobState,
+    queuedAt: job.timestamp,
+    startedAt: job.processedOn,
+    finishedAt: job.finishedOn,
+    failedReason: job.failedReason || undefined,
+    data: job.data,
+  };
+}
 
 /** The JobQueue port on BullMQ. Every call has a deadline so a dead Redis gives an answer, not a hang. */
 export function createBullmqQueue(opts: BullmqQueueOptions): JobQueue {
@@ -34,11 +55,11 @@ export function createBullmqQueue(opts: BullmqQueueOptions): JobQueue {
     );
 
   return {
-    async enqueue(data, { jobId }): Promise<EnqueueResult> {
+    async enqueue(data, { jobId, delayMs }): Promise<EnqueueResult> {
       // SET NX tells a first request from a retry; the add itself is idempotent by jobId, so a
       // request whose first attempt failed half-way still ends with exactly one job.
       const fresh = await guard('recording the request', () => connection.set(`${opts.prefix}:req:${jobId}`, '1', 'EX', 24 * 3600, 'NX'));
-      await guard('queueing the job', () => queue.add(data.kind, data, { jobId, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED }));
+      await guard('queueing the job', () => queue.add(data.kind, data, { jobId, delay: delayMs, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED }));
       return { id: jobId, duplicate: fresh === null };
     },
 
@@ -55,6 +76,32 @@ export function createBullmqQueue(opts: BullmqQueueOptions): JobQueue {
         completed: c['completed'] ?? 0,
         workers,
       };
+    },
+
+    async get(jobId) {
+      const job = await guard('looking up the job', () => queue.getJob(jobId));
+      if (!job) return undefined;
+      return summarize(job, await guard('reading the job state', () => job.getState()));
+    },
+
+    async list({ all, limit }) {
+      const states = all ? (['active', 'waiting', 'prioritized', 'delayed', 'completed', 'failed'] as const) : (['active', 'waiting', 'prioritized', 'delayed'] as const);
+      const perState = await guard('listing jobs', () => Promise.all(states.map(async (st) => (await queue.getJobs([st], 0, limit - 1)).map((j) => summarize(j, st)))));
+      return perState.flat().sort((a, b) => b.queuedAt - a.queuedAt).slice(0, limit);
+    },
+
+    async cancel(jobId, reason) {
+      const job = await guard('looking up the job', () => queue.getJob(jobId));
+      if (!job) return 'unknown';
+      const state = await guard('reading the job state', () => job.getState());
+      if (state === 'completed' || state === 'failed') return 'finished';
+      if (state !== 'active') {
+        // A waiting job can be removed outright; if a worker took it meanwhile, signal it instead.
+        const removed = await guard('removing the job', () => job.remove().then(() => true, () => false));
+        if (removed) return 'removed';
+      }
+      await guard('signalling the worker', () => connection.publish(cancelChannel(opts.prefix, opts.queueName), JSON.stringify({ jobId, reason })));
+      return 'signalled';
     },
 
     async waitUntilFinished(jobId, timeoutMs) {

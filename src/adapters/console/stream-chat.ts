@@ -9,6 +9,23 @@ export interface ConsoleEvent {
   ts: string;
   threadTs?: string;
   text: string;
+  /** The message's buttons (Confirm / Cancel / Retry), so the console can offer them. */
+  buttons?: ConsoleButton[];
+}
+
+export interface ConsoleButton {
+  actionId: string;
+  value: string;
+  label: string;
+}
+
+/** The buttons of a Block Kit message, in order. */
+function buttonsOf(message: ChatMessage): ConsoleButton[] {
+  return (message.blocks ?? [])
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => (b['elements'] as Array<{ type: string; action_id: string; value?: string; text: { text: string } }>) ?? [])
+    .filter((e) => e.type === 'button')
+    .map((e) => ({ actionId: e.action_id, value: e.value ?? '', label: e.text.text }));
 }
 
 export function consoleStreamKey(prefix: string, session: string): string {
@@ -23,7 +40,7 @@ export function consoleStreamKey(prefix: string, session: string): string {
 export function createStreamChat(redis: Redis, prefix: string, session: string): Chat {
   const key = consoleStreamKey(prefix, session);
   const append = async (event: Omit<ConsoleEvent, 'ts'> & { ts?: string }): Promise<string> => {
-    const fields = Object.entries(event).flatMap(([k, v]) => (v === undefined ? [] : [k, String(v)]));
+    const fields = Object.entries(event).flatMap(([k, v]) => (v === undefined ? [] : [k, typeof v === 'string' ? v : JSON.stringify(v)]));
     try {
       const id = await redis.xadd(key, 'MAXLEN', '~', '10000', '*', ...fields);
       await redis.expire(key, 24 * 3600);
@@ -34,11 +51,13 @@ export function createStreamChat(redis: Redis, prefix: string, session: string):
   };
   return {
     async post(channel, message: ChatMessage, opts): Promise<MessageRef> {
-      const ts = await append({ type: 'post', channel, text: message.text, threadTs: opts?.threadTs });
+      const buttons = buttonsOf(message);
+      const ts = await append({ type: 'post', channel, text: message.text, threadTs: opts?.threadTs, buttons: buttons.length ? buttons : undefined });
       return { channel, ts };
     },
     async update(ref, message) {
-      await append({ type: 'update', channel: ref.channel, ts: ref.ts, text: message.text });
+      const buttons = buttonsOf(message);
+      await append({ type: 'update', channel: ref.channel, ts: ref.ts, text: message.text, buttons: buttons.length ? buttons : undefined });
     },
     async postEphemeral(channel, _user, message) {
       await append({ type: 'ephemeral', channel, text: message.text });
@@ -54,6 +73,7 @@ export async function readConsoleEvents(redis: Redis, key: string, lastId: strin
   return entries.map(([id, flat]) => {
     const obj: Record<string, string> = {};
     for (let i = 0; i + 1 < flat.length; i += 2) obj[flat[i]!] = flat[i + 1]!;
-    return { id, event: { type: obj['type'] as ConsoleEvent['type'], channel: obj['channel'] ?? '', ts: obj['ts'] ?? id, threadTs: obj['threadTs'], text: obj['text'] ?? '' } };
+    const buttons = obj['buttons'] ? (JSON.parse(obj['buttons']) as ConsoleButton[]) : undefined;
+    return { id, event: { type: obj['type'] as ConsoleEvent['type'], channel: obj['channel'] ?? '', ts: obj['ts'] ?? id, threadTs: obj['threadTs'], text: obj['text'] ?? '', buttons } };
   });
 }

@@ -3,6 +3,7 @@ import { App, LogLevel, type CustomRoute } from '@slack/bolt';
 import type { Config } from '../../config/schema.js';
 import { BotError, ConfigError } from '../../errors.js';
 import type { Logger } from '../../log.js';
+import { BUTTON_ACTION_IDS, createButtonListener, type HandleAction } from './button-action.js';
 import { boundPort, createReceiver, socketRoutesServer, type SlackReceiver } from './receiver.js';
 import { toSlackStartupError } from './slack-errors.js';
 import { createSlackLogger } from './slack-logger.js';
@@ -15,6 +16,8 @@ export interface SlackAppOptions {
   config: Pick<Config, 'slack'>;
   log: Logger;
   handleCommand: HandleCommand;
+  /** Confirm / Cancel / Retry clicks; without it devbot's buttons are acked and ignored. */
+  handleAction?: HandleAction;
   /** Extra HTTP routes served next to `/slack/events`, e.g. `/healthz`, `/metrics`. */
   routes?: CustomRoute[];
   /** The slash command to answer (as configured in the Slack app). */
@@ -54,6 +57,7 @@ export async function createSlackApp(opts: SlackAppOptions): Promise<SlackApp> {
   const command = opts.command ?? '/dev';
   app.command(command, createSlashCommandListener({ handleCommand: opts.handleCommand, log, ackAfterMs: opts.ackAfterMs }));
   app.command(otherCommands(command), createUnknownCommandListener({ command, log }));
+  if (opts.handleAction) app.action({ type: 'block_actions', action_id: BUTTON_ACTION_IDS }, createButtonListener({ handleAction: opts.handleAction, log }));
   app.error(async (error) => {
     log.error({ err: error }, 'Bolt reported an error');
   });

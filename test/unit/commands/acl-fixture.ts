@@ -1,3 +1,4 @@
+import { availabilityFor } from '../../../src/commands/availability.js';
 import { aclPolicySchema } from '../../../src/acl/policy.js';
 
 /** One policy for the help and can-i tests: a group with everything, devs limited, a target rule. */
@@ -14,3 +15,6 @@ export const policy = aclPolicySchema.parse({
 export const OPS = { id: 'C0OPS', name: 'ops' };
 export const DEV_OPS = { id: 'C0DEVOPS', name: 'dev-ops' };
 export const RANDOM = { id: 'C0RANDOM', name: 'random' };
+
+/** A process where only the `status` job kind is registered (local verbs are always available). */
+export const isAvailable = availabilityFor({ status: true });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { answerCanI } from '../../../src/commands/can-i.js';
-import { DEV_OPS, OPS, RANDOM, policy } from './acl-fixture.js';
+import { DEV_OPS, OPS, RANDOM, isAvailable, policy } from './acl-fixture.js';
 
 describe('answerCanI', () => {
   const cases: Array<[user: string, channel: typeof OPS, environment: string, text: string, answer: string]> = [
@@ -23,7 +23,7 @@ describe('answerCanI', () => {
     ['U_MALLORY', OPS, '', 'status', 'Can you run `status` in #ops (no environment set up here)? no — `status` is not allowed for you: no access rule names you (an admin can add one under acl.rules).'],
   ];
   it.each(cases)('%s in %o (%s): %s', (user, channel, environment, text, answer) => {
-    const reply = answerCanI({ policy, principal: { user }, channel, environment, text });
+    const reply = answerCanI({ policy, isAvailable, principal: { user }, channel, environment, text });
     expect(reply.outcome).toBe('answered');
     expect(reply.text).toBe(answer);
     expect(reply.blocks?.length).toBe(2);
@@ -35,7 +35,7 @@ describe('answerCanI', () => {
     ['status --bogus', '`status` has no flag `--bogus`', 'Usage: /dev status [--env E]'],
     ['status \u202e', 'U+202E RIGHT-TO-LEFT OVERRIDE', 'Usage: /dev <status|'],
   ])('answers a command that does not parse with its usage error: %j', (text, message, usage) => {
-    const reply = answerCanI({ policy, principal: { user: 'U_ALICE' }, channel: OPS, environment: 'prod', text });
+    const reply = answerCanI({ policy, isAvailable, principal: { user: 'U_ALICE' }, channel: OPS, environment: 'prod', text });
     expect(reply.outcome).toBe('answered');
     const [first, second, third] = reply.text.split('\n');
     expect(first).toMatch(/^I can't tell: `.*` is not a valid command\.$/);
@@ -46,7 +46,7 @@ describe('answerCanI', () => {
 
   it('echoes the asked command cut short and defused', () => {
     const text = `deploy ${'x'.repeat(200)} <!channel>`;
-    const reply = answerCanI({ policy, principal: { user: 'U_ALICE' }, channel: OPS, environment: 'prod', text });
+    const reply = answerCanI({ policy, isAvailable, principal: { user: 'U_ALICE' }, channel: OPS, environment: 'prod', text });
     expect(reply.text).not.toContain('<!channel>');
     expect(reply.text).toMatch(/`deploy x{52}…`/);
   });

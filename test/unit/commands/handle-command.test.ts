@@ -5,6 +5,9 @@ import { loadConfig } from '../../../src/config/load-config.js';
 import { UpstreamError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/log.js';
 import { createFakeQueue } from '../../fakes/fake-queue.js';
+import { createFakeAudit, createFakeConfirmations, createFakeJobState, createFakeLocks, createRecordingChat } from '../../fakes/fake-stores.js';
+import { JOB_KINDS } from '../../../src/jobs/kinds.js';
+import { noMetrics } from '../../../src/ports/metrics.js';
 
 const config = loadConfig({
   documents: [
@@ -25,13 +28,19 @@ acl:
 
 function setup(queueOpts: Parameters<typeof createFakeQueue>[0] = {}) {
   const queue = createFakeQueue(queueOpts);
+  const chat = createRecordingChat();
+  const audit = createFakeAudit();
+  const deps = {
+    config, log: silentLogger(), queue, now: () => new Date(0), locks: createFakeLocks(), audit, confirmations: createFakeConfirmations(),
+    jobState: createFakeJobState(), chatFor: () => chat, jobKinds: JOB_KINDS, metrics: noMetrics,
+  };
   let n = 0;
   const run = (text: string, over: Partial<CommandInput> = {}) =>
     handleCommand(
       { text, user: 'U_ALICE', channel: 'C_OPS', channelName: 'ops', transport: { kind: 'slack' }, requestId: `trigger-${++n}`, ...over },
-      { config, log: silentLogger(), queue, now: () => new Date(0) },
+      deps,
     );
-  return { queue, run };
+  return { queue, run, audit, chat };
 }
 
 describe('handleCommand', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { answerHelp } from '../../../src/commands/help.js';
 import type { Verb } from '../../../src/commands/verbs.js';
 import type { CommandReply } from '../../../src/commands/types.js';
-import { DEV_OPS, OPS, RANDOM, policy } from './acl-fixture.js';
+import { DEV_OPS, OPS, RANDOM, isAvailable, policy } from './acl-fixture.js';
 
 /** The usage lines help lists, in order, read from the plain-text fallback. */
 const listed = (reply: CommandReply): string[] => reply.text.split('\n').filter((l) => l.startsWith('/dev ')).map((l) => l.split(' ')[1] ?? '');
@@ -18,13 +18,13 @@ function expectWithinSlackLimits(reply: CommandReply): void {
 
 describe('answerHelp', () => {
   const cases: Array<[label: string, user: string, channel: typeof OPS, environment: string, verbs: string[], notYet: string | undefined]> = [
-    ['sre in ops', 'U_ALICE', OPS, 'prod', ['status', 'help', 'can-i'], 'deploy, rollback, stack, units, failover, jobs, cancel, locks, audit'],
+    ['sre in ops', 'U_ALICE', OPS, 'prod', ['status', 'help', 'can-i', 'jobs', 'cancel', 'locks', 'audit'], 'deploy, rollback, stack, units, failover'],
     ['dev in dev-ops', 'U_CAROL', DEV_OPS, 'staging', ['status', 'help', 'can-i'], 'deploy, rollback'],
     ['dev in ops', 'U_CAROL', OPS, 'prod', ['status', 'help', 'can-i'], undefined],
     ['target-limited user: the verb counts (help asks no target)', 'U_DAVE', RANDOM, 'prod', ['help', 'can-i'], 'deploy'],
   ];
   it.each(cases)('%s: lists only what the user may run there', (_label, user, channel, environment, verbs, notYet) => {
-    const reply = answerHelp({ policy, principal: { user }, channel, environment });
+    const reply = answerHelp({ policy, isAvailable, principal: { user }, channel, environment });
     expect(reply.outcome).toBe('answered');
     expect(reply.text).toContain(`Commands you may run in #${channel.name} (environment ${environment}):`);
     expect(listed(reply)).toEqual(verbs);
@@ -37,7 +37,7 @@ describe('answerHelp', () => {
     ['an unknown user', 'U_MALLORY', OPS, 'prod'],
     ['a dev in a channel their rules do not name', 'U_CAROL', RANDOM, 'staging'],
   ])('tells %s plainly that they may run nothing here, and whom to ask', (_label, user, channel, environment) => {
-    const reply = answerHelp({ policy, principal: { user }, channel, environment });
+    const reply = answerHelp({ policy, isAvailable, principal: { user }, channel, environment });
     expect(reply.outcome).toBe('answered');
     expect(reply.text).toContain(`You may not run any devbot commands in #${channel.name} (environment ${environment}).`);
     expect(reply.text).toContain('adding a rule for you under `acl.rules`');
@@ -47,7 +47,7 @@ describe('answerHelp', () => {
   });
 
   it('says when the channel has no environment', () => {
-    const reply = answerHelp({ policy, principal: { user: 'U_MALLORY' }, channel: RANDOM, environment: '' });
+    const reply = answerHelp({ policy, isAvailable, principal: { user: 'U_MALLORY' }, channel: RANDOM, environment: '' });
     expect(reply.text).toContain('#random (no environment set up here)');
   });
 
@@ -58,7 +58,7 @@ describe('answerHelp', () => {
     ['help', 'U_MALLORY', /You may run it in #ops/],
   ];
   it.each(topics)('help %s for %s shows usage, examples and access', (verb, user, access) => {
-    const reply = answerHelp({ policy, principal: { user }, channel: OPS, environment: 'prod', topic: verb });
+    const reply = answerHelp({ policy, isAvailable, principal: { user }, channel: OPS, environment: 'prod', topic: verb });
     expect(reply.outcome).toBe('answered');
     const lines = reply.text.split('\n');
     expect(lines[0]).toMatch(new RegExp(`^/dev ${verb}`));
@@ -68,13 +68,13 @@ describe('answerHelp', () => {
   });
 
   it('escapes the usage placeholders in blocks, so Slack does not read <service> as a link', () => {
-    const reply = answerHelp({ policy, principal: { user: 'U_ALICE' }, channel: OPS, environment: 'prod', topic: 'deploy' });
+    const reply = answerHelp({ policy, isAvailable, principal: { user: 'U_ALICE' }, channel: OPS, environment: 'prod', topic: 'deploy' });
     expect(JSON.stringify(reply.blocks)).toContain('&lt;service&gt;');
     expect(JSON.stringify(reply.blocks)).not.toContain('<service>');
   });
 
   it('sanitises a hostile channel or user name', () => {
-    const reply = answerHelp({ policy, principal: { user: 'U`<!here>' }, channel: { id: 'C1', name: '<!channel>' }, environment: 'prod' });
+    const reply = answerHelp({ policy, isAvailable, principal: { user: 'U`<!here>' }, channel: { id: 'C1', name: '<!channel>' }, environment: 'prod' });
     expect(reply.text).not.toMatch(/<!/);
     expect(JSON.stringify(reply.blocks)).not.toMatch(/<!/);
   });

@@ -1,3 +1,4 @@
+import { availabilityFor } from '../../../src/commands/availability.js';
 import { describe, expect, it } from 'vitest';
 import type { AclPolicy } from '../../../src/acl/policy.js';
 import { answerCanI } from '../../../src/commands/can-i.js';
@@ -8,7 +9,7 @@ import { createRandom, randomCommandText } from './random-command-text.js';
 
 const policy: AclPolicy = {
   groups: { sre: ['U0ALICE'] },
-  rules: [{ name: 'sre', users: [], groups: ['sre'], verbs: ['*'], channels: ['ops'], environments: ['*'] }],
+  rules: [{ name: 'sre', users: [], groups: ['sre'], verbs: ['*'], channels: ['ops'], environments: ['*'], allowYes: false }],
 };
 
 describe('parseCommand on random input', () => {
@@ -32,7 +33,7 @@ describe('parseCommand on random input', () => {
       expect(commandSchema.safeParse(result).success, context).toBe(true);
       const cmd = commandSchema.parse(result);
       if (cmd.verb === 'can-i') {
-        const reply = answerCanI({ policy, principal: { user: 'U0ALICE' }, channel: { id: 'C0OPS', name: 'ops' }, environment: 'prod', text: cmd.command });
+        const reply = answerCanI({ policy, isAvailable: availabilityFor({ status: true }), principal: { user: 'U0ALICE' }, channel: { id: 'C0OPS', name: 'ops' }, environment: 'prod', text: cmd.command });
         expect(reply.outcome, context).toBe('answered');
         expect(reply.text.length, context).toBeLessThanOrEqual(4000);
       }

@@ -1,1 +1,0 @@
-export { createEtcdCluster, type EtcdClusterOptions } from './etcd-cluster.js';

@@ -1,0 +1,94 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Metrics } from '../../ports/metrics.js';
+import { withDeadline } from '../../with-deadline.js';
+
+/** Jobs waiting, running, scheduled for later and failed (a subset of JobQueue.counts()). */
+export interface QueueDepth {
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+}
+
+export interface PromMetrics extends Metrics {
+  /** This instance's own registry (never prom-client's global one). */
+  registry: Registry;
+  /** Content-Type of what render() returns (Prometheus text format). */
+  contentType: string;
+  /** Everything in the Prometheus text format; reads the queue depth first (bounded by a deadline). */
+  render(): Promise<string>;
+  /** How to read the queue depth at each scrape. Without one, `devbot_queue_jobs` stays empty. */
+  setQueueDepthCollector(collect: () => Promise<QueueDepth>): void;
+}
+
+/** Job kinds run from well under a second (status) to half an hour (stack updates). */
+const JOB_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
+const STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+
+/**
+ * The Metrics port on prom-client, with a registry per instance so tests (and a process that runs
+ * both serve and worker) can hold several. The queue depth is read at scrape time within
+ * `queueDepthTimeoutMs`, so a dead Redis empties that gauge and sets `devbot_queue_up 0` instead
+ * of hanging `/metrics`.
+ */
+export function createPromMetrics(opts: { queueDepthTimeoutMs?: number } = {}): PromMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  collectDefaultMetrics({ register: registry });
+  let readDepth: (() => Promise<QueueDepth>) | undefined;
+
+  const commands = new Counter({ name: 'devbot_commands_total', help: 'Commands handled, by verb and outcome.', labelNames: ['verb', 'outcome'], registers });
+  const jobs = new Histogram({ name: 'devbot_job_duration_seconds', help: 'Job run time, by kind and outcome.', labelNames: ['kind', 'outcome'], buckets: JOB_BUCKETS, registers });
+  const slackErrors = new Counter({ name: 'devbot_slack_api_errors_total', help: 'Slack Web API calls that failed after retries, by method and error code.', labelNames: ['method', 'code'], registers });
+  const queueUp = new Gauge({ name: 'devbot_queue_up', help: '1 when the queue depth could be read from Redis at this scrape, else 0.', registers });
+  const queueJobs = new Gauge({
+    name: 'devbot_queue_jobs',
+    help: 'Jobs in the queue, by state, read at scrape time.',
+    labelNames: ['state'],
+    registers,
+    async collect() {
+      queueJobs.reset();
+      if (!readDepth) return;
+      try {
+        const depth = await withDeadline(readDepth(), opts.queueDepthTimeoutMs ?? 1000, () => new Error('queue depth timed out'));
+        for (const state of STATES) queueJobs.set({ state }, depth[state]);
+        queueUp.set(1);
+      } catch {
+        // No stale numbers: an empty gauge plus devbot_queue_up 0 is what an alert can rely on.
+        queueUp.set(0);
+      }
+    },
+  });
+
+  return {
+    registry,
+    contentType: registry.contentType,
+    render: () => registry.metrics(),
+    setQueueDepthCollector(collect) {
+      readDepth = collect;
+    },
+    commandHandled(verb, outcome) {
+      quietly(() => commands.inc({ verb: label(verb), outcome: label(outcome) }));
+    },
+    jobFinished(kind, outcome, seconds) {
+      quietly(() => jobs.observe({ kind: label(kind), outcome }, Math.max(0, seconds)));
+    },
+    slackError(method, code) {
+      quietly(() => slackErrors.inc({ method: label(method), code: label(code) }));
+    },
+  };
+}
+
+/** The port promises never to throw; a metric is not worth failing a command or a job for. */
+function quietly(record: () => void): void {
+  try {
+    record();
+  } catch {
+    // e.g. a NaN duration: dropped.
+  }
+}
+
+/** Bounds a label value, so one odd input cannot blow up the series' size. */
+function label(value: string): string {
+  return value.length > 64 ? value.slice(0, 64) : value;
+}

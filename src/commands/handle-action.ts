@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { decide } from '../acl/decide.js';
+import { BotError } from '../errors.js';
+import type { PendingConfirmation } from '../ports/confirmations.js';
+import type { Transport } from '../ports/queue.js';
+import { renderConfirmClosed, renderConfirmRequest } from '../render/confirm.js';
+import { handleCommand, type HandleDeps } from './handle-command.js';
+import { performCancel } from './local/cancel.js';
+import { resolveChannel } from './resolve-channel.js';
+import type { CommandReply } from './types.js';
+import type { Verb } from './verbs.js';
+
+/** A button pressed (Slack interaction, or the console's answer to a prompt). */
+export interface ActionInput {
+  action: 'confirm' | 'decline' | 'retry';
+  /** The button's value: a confirmation id, or the job id to retry. */
+  value: string;
+  user: string;
+  channel: string;
+  channelName: string;
+  transport: Transport;
+  /** Unique per click (Slack's trigger_id / action_ts); a retried click reuses it. */
+  requestId: string;
+}
+
+/**
+ * Confirm / Cancel / Retry. Only users the ACL allows to run the command may confirm it; where the
+ * environment needs two approvals, the requester's own click does not count. Never throws.
+ */
+export async function handleAction(input: ActionInput, deps: HandleDeps): Promise<CommandReply> {
+  const log = deps.log.child({ action: input.action, value: input.value, user: input.user });
+  try {
+    if (input.action === 'retry') return await retry(input, deps);
+    const pending = await deps.confirmations.get(input.value);
+    if (!pending) return { text: 'This request is no longer pending: it was already answered or it expired. Run the command again if it is still needed.', outcome: 'answered' };
+    const channel = resolveChannel(deps.config, input.channel, input.channelName);
+    const allowed = decide(deps.config.acl, { user: input.user }, { verb: pending.verb as Verb, target: pending.target, channel: { id: channel.id, name: channel.name }, environment: pending.environment });
+    if (input.action === 'decline') return await decline(pending, input, allowed.allowed, deps);
+    if (!allowed.allowed) return { text: `:no_entry: Only someone allowed to run \`${pending.verb}\` here may confirm it: ${allowed.reason}`, outcome: 'denied' };
+    return await confirm(pending, input, deps);
+  } catch (e) {
+    const ref = randomUUID().slice(0, 8);
+    if (e instanceof BotError) return { text: `:warning: ${e.userFacing}`, outcome: 'error' };
+    log.error({ err: e, ref }, 'action failed unexpectedly');
+    return { text: `:warning: internal error, ref ${ref}.`, outcome: 'error' };
+  }
+}
+
+async function confirm(pending: PendingConfirmation, input: ActionInput, deps: HandleDeps): Promise<CommandReply> {
+  const chat = deps.chatFor(pending.transport);
+  if (pending.approvals > 1 && input.user === pending.requester) {
+    return { text: `This needs approval from someone other than you (approvals: ${pending.approvals} in ${pending.environment}).`, outcome: 'denied' };
+  }
+  const approvers = await deps.confirmations.approve(pending.id, input.user);
+  if (!approvers) return { text: 'This request expired before your click arrived.', outcome: 'answered' };
+  const counted = approvers.filter((u) => pending.approvals === 1 || u !== pending.requester);
+  const needed = pending.approvals === 1 ? 1 : pending.approvals - 1;
+  await deps.audit.append({ event: 'approved', user: input.user, channel: input.channelName, text: pending.text, target: pending.target, jobId: pending.action.jobId });
+  if (counted.length < needed) {
+    if (pending.message) await chat.update(pending.message, renderConfirmRequest({ ...pending, approvers }, pending.preview));
+    return { text: `Approval recorded; ${needed - counted.length} more needed.`, outcome: 'answered' };
+  }
+  // Of two simultaneous final clicks only one takes it: one job, never two.
+  const taken = await deps.confirmations.take(pending.id);
+  if (!taken) return { text: 'Someone else answered this request first.', outcome: 'answered' };
+  await deps.audit.append({ event: 'confirmed', user: input.user, channel: input.channelName, text: pending.text, target: pending.target, jobId: pending.action.jobId });
+  const by = counted.map((u) => `<@${u}>`).join(', ');
+  if (taken.action.type === 'cancel') {
+    const said = await performCancel(taken.action.jobId, input.user, deps);
+    if (taken.message) await chat.update(taken.message, renderConfirmClosed(taken, `:white_check_mark: Confirmed by ${by}. ${said}`));
+    return { text: said, outcome: 'answered' };
+  }
+  const { id } = await deps.queue.enqueue(taken.action.data, { jobId: taken.action.jobId });
+  if (taken.message) await chat.update(taken.message, renderConfirmClosed(taken, `:white_check_mark: Confirmed by ${by}: running as job \`${id}\`.`));
+  return { text: `Confirmed: running as job ${id}.`, jobId: id, outcome: 'queued' };
+}
+
+async function decline(pending: PendingConfirmation, input: ActionInput, allowed: boolean, deps: HandleDeps): Promise<CommandReply> {
+  if (input.user !== pending.requester && !allowed) return { text: `:no_entry: Only <@${pending.requester}> or someone allowed to run \`${pending.verb}\` here may cancel this request.`, outcome: 'denied' };
+  const taken = await deps.confirmations.take(pending.id);
+  if (!taken) return { text: 'This request was already answered.', outcome: 'answered' };
+  if (taken.lockTarget) await deps.locks.release(taken.lockTarget, taken.action.jobId);
+  if (taken.message) await deps.chatFor(taken.transport).update(taken.message, renderConfirmClosed(taken, `:no_entry_sign: Cancelled by <@${input.user}>. Nothing was done.`));
+  await deps.audit.append({ event: 'declined', user: input.user, channel: input.channelName, text: pending.text, target: pending.target, jobId: pending.action.jobId });
+  return { text: 'Cancelled; nothing was done.', outcome: 'answered' };
+}
+
+/** Retry runs the failed job's command again, as the clicking user, through the whole command path. */
+async function retry(input: ActionInput, deps: HandleDeps): Promise<CommandReply> {
+  const job = await deps.queue.get(input.value);
+  if (!job) return { text: `Job \`${input.value}\` is no longer known (finished jobs are kept for a day). Run the command again.`, outcome: 'answered' };
+  return handleCommand(
+    { text: job.text, user: input.user, channel: job.data.requestedBy.channel, channelName: job.data.requestedBy.channelName, transport: input.transport, requestId: `retry-${input.requestId}` },
+    deps,
+  );
+}

@@ -1,0 +1,36 @@
+import type { Deps } from '../../deps.js';
+import type { Chat, ChatMessage } from '../../ports/chat.js';
+import type { PendingConfirmation } from '../../ports/confirmations.js';
+import { renderConfirmRequest } from '../../render/confirm.js';
+import { EXPIRE_CONFIRMATION_KIND } from './expire-confirmation.job.js';
+
+/**
+ * Posts a dangerous command's preview with Confirm / Cancel, remembers it until it expires, and
+ * schedules the job that marks the message expired if nobody answers.
+ */
+export async function requestConfirmation(
+  deps: Pick<Deps, 'config' | 'confirmations' | 'audit' | 'queue' | 'now'>,
+  chat: Chat,
+  pending: Omit<PendingConfirmation, 'approvers' | 'expiresAt' | 'message' | 'preview'>,
+  preview: ChatMessage,
+): Promise<PendingConfirmation> {
+  const ttl = deps.config.jobs.confirmTimeoutMs;
+  const full: PendingConfirmation = { ...pending, preview, approvers: [], expiresAt: new Date(deps.now().getTime() + ttl).toISOString() };
+  await deps.confirmations.create(full, ttl);
+  const message = await chat.post(pending.channel, renderConfirmRequest(full, preview));
+  await deps.confirmations.attachMessage(full.id, message);
+  await deps.queue.enqueue(
+    {
+      kind: EXPIRE_CONFIRMATION_KIND,
+      payload: { confirmationId: full.id },
+      requestedBy: { user: pending.requester, channel: pending.channel, channelName: pending.channelName },
+      environment: pending.environment,
+      text: pending.text,
+      transport: pending.transport,
+      requestedAt: deps.now().toISOString(),
+    },
+    { jobId: `expire-${full.id}`, delayMs: ttl },
+  );
+  await deps.audit.append({ event: 'confirm_requested', user: pending.requester, channel: pending.channelName, text: pending.text, target: pending.target, jobId: pending.action.jobId });
+  return { ...full, message };
+}

@@ -1,0 +1,16 @@
+/** Counters and timings for operators (`/metrics`). Every method is cheap and never throws. */
+export interface Metrics {
+  /** A command arrived and was decided: outcome is CommandReply.outcome. */
+  commandHandled(verb: string, outcome: string): void;
+  /** A job ended after `seconds`. */
+  jobFinished(kind: string, outcome: 'succeeded' | 'failed' | 'cancelled', seconds: number): void;
+  /** A Slack Web API call failed (after the client's own retries). */
+  slackError(method: string, code: string): void;
+}
+
+/** Metrics that record nothing (tests, CLI tools). */
+export const noMetrics: Metrics = {
+  commandHandled() {},
+  jobFinished() {},
+  slackError() {},
+};

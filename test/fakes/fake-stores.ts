@@ -1,0 +1,134 @@
+import type { AuditEntry, AuditLog } from '../../src/ports/audit.js';
+import type { Chat, ChatMessage, MessageRef } from '../../src/ports/chat.js';
+import type { Confirmations, PendingConfirmation } from '../../src/ports/confirmations.js';
+import type { JobStateStore, ProgressState } from '../../src/ports/job-state.js';
+import type { LockHolder, Locks } from '../../src/ports/locks.js';
+
+/** In-memory Locks with TTLs on a clock the test controls. */
+export function createFakeLocks(now: () => number = Date.now): Locks {
+  const held = new Map<string, { holder: LockHolder; until: number }>();
+  const live = (target: string) => {
+    const l = held.get(target);
+    if (l && l.until <= now()) held.delete(target);
+    return held.get(target);
+  };
+  return {
+    async acquire(holder, ttlMs) {
+      const cur = live(holder.target);
+      if (cur && cur.holder.jobId !== holder.jobId) return { acquired: false, holder: cur.holder };
+      held.set(holder.target, { holder: cur?.holder ?? holder, until: now() + ttlMs });
+      return { acquired: true };
+    },
+    async refresh(target, jobId, ttlMs) {
+      const cur = live(target);
+      if (!cur || cur.holder.jobId !== jobId) return false;
+      cur.until = now() + ttlMs;
+      return true;
+    },
+    async release(target, jobId) {
+      if (live(target)?.holder.jobId === jobId) held.delete(target);
+    },
+    async list() {
+      return [...held.keys()].flatMap((t) => (live(t) ? [live(t)!.holder] : [])).sort((a, b) => a.since.localeCompare(b.since));
+    },
+  };
+}
+
+export function createFakeAudit(): AuditLog & { entries: AuditEntry[] } {
+  const entries: AuditEntry[] = [];
+  return {
+    entries,
+    async append(e) {
+      entries.push({ ...e, at: e.at ?? new Date().toISOString() });
+    },
+    async latest({ user, target, limit }) {
+      return [...entries].reverse().filter((e) => (!user || e.user === user) && (!target || e.target === target)).slice(0, limit);
+    },
+  };
+}
+
+export function createFakeConfirmations(now: () => number = Date.now): Confirmations {
+  const store = new Map<string, { p: PendingConfirmation; until: number; approvers: Set<string> }>();
+  const live = (id: string) => {
+    const e = store.get(id);
+    if (e && e.until <= now()) store.delete(id);
+    return store.get(id);
+  };
+  return {
+    async create(p, ttl) {
+      store.set(p.id, { p, until: now() + ttl, approvers: new Set() });
+    },
+    async get(id) {
+      const e = live(id);
+      return e && { ...e.p, approvers: [...e.approvers] };
+    },
+    async attachMessage(id, message) {
+      const e = live(id);
+      if (e) e.p = { ...e.p, message };
+    },
+    async approve(id, user) {
+      const e = live(id);
+      if (!e) return undefined;
+      e.approvers.add(user);
+      return [...e.approvers];
+    },
+    async take(id) {
+      const e = live(id);
+      if (!e) return undefined;
+      store.delete(id);
+      return { ...e.p, approvers: [...e.approvers] };
+    },
+  };
+}
+
+export function createFakeJobState(): JobStateStore {
+  const states = new Map<string, string>();
+  return {
+    async load(id) {
+      const s = states.get(id);
+      return s ? (JSON.parse(s) as ProgressState) : undefined;
+    },
+    async save(state) {
+      states.set(state.jobId, JSON.stringify(state));
+    },
+  };
+}
+
+export interface RecordedMessage {
+  op: 'post' | 'update' | 'ephemeral';
+  channel: string;
+  ts: string;
+  threadTs?: string;
+  message: ChatMessage;
+}
+
+/** A Chat that records what it was asked to post; `failNext` makes the next calls fail. */
+export function createRecordingChat(): Chat & { messages: RecordedMessage[]; failNext(n: number, error: Error): void } {
+  const messages: RecordedMessage[] = [];
+  let failures: Error[] = [];
+  let ts = 0;
+  const maybeFail = () => {
+    const e = failures.shift();
+    if (e) throw e;
+  };
+  return {
+    messages,
+    failNext(n, error) {
+      failures = Array.from({ length: n }, () => error);
+    },
+    async post(channel, message, opts): Promise<MessageRef> {
+      maybeFail();
+      const ref = { channel, ts: `${++ts}.000` };
+      messages.push({ op: 'post', channel, ts: ref.ts, threadTs: opts?.threadTs, message });
+      return ref;
+    },
+    async update(ref, message) {
+      maybeFail();
+      messages.push({ op: 'update', channel: ref.channel, ts: ref.ts, message });
+    },
+    async postEphemeral(channel, _user, message) {
+      maybeFail();
+      messages.push({ op: 'ephemeral', channel, ts: '', message });
+    },
+  };
+}
