@@ -1,6 +1,7 @@
 import { createBullmqQueue } from './adapters/bullmq/bullmq-queue.js';
 import { createStreamChat } from './adapters/console/stream-chat.js';
 import { createEtcdCluster } from './adapters/etcd/etcd-cluster.js';
+import { createEtcdElections } from './adapters/etcd/etcd-elections.js';
 import { connectRedis } from './adapters/redis/connect-redis.js';
 import { createRedisAudit } from './adapters/redis/redis-audit.js';
 import { createRedisConfirmations } from './adapters/redis/redis-confirmations.js';
@@ -16,6 +17,7 @@ import type { Logger } from './log.js';
 import { noMetrics, type Metrics } from './ports/metrics.js';
 import type { Chat } from './ports/chat.js';
 import type { Cluster } from './ports/cluster.js';
+import type { Elections } from './ports/elections.js';
 
 export interface BuiltDeps extends Deps {
   close(): Promise<void>;
@@ -32,6 +34,7 @@ export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics
     commandTimeoutMs: config.redis.commandTimeoutMs,
   });
   const clusters = new Map<string, Cluster>();
+  const elections = new Map<string, Elections>();
   let slackChat: Chat | undefined;
 
   const clusterFor = (environment: string): Cluster => {
@@ -43,6 +46,17 @@ export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics
       clusters.set(environment, cluster);
     }
     return cluster;
+  };
+
+  const electionsFor = (environment: string): Elections => {
+    const env = config.environments[environment];
+    if (!env) throw new ConfigError(`Unknown environment '${environment}'.`);
+    let e = elections.get(environment);
+    if (!e) {
+      e = createEtcdElections({ endpoints: env.etcd.endpoints, callTimeoutMs: env.etcd.probeTimeoutMs, log: log.child({ component: 'elections', environment }) });
+      elections.set(environment, e);
+    }
+    return e;
   };
 
   const chatFor: Deps['chatFor'] = (transport) => {
@@ -62,6 +76,7 @@ export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics
     log,
     queue,
     clusterFor,
+    electionsFor,
     chatFor,
     now: () => new Date(),
     locks: createRedisLocks(redis, prefix),
@@ -71,7 +86,7 @@ export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics
     jobKinds: JOB_KINDS,
     metrics: opts.metrics ?? noMetrics,
     async close() {
-      await Promise.allSettled([...clusters.values()].map((c) => c.close()));
+      await Promise.allSettled([...clusters.values(), ...elections.values()].map((c) => c.close()));
       await queue.close();
       redis.disconnect();
     },

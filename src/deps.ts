@@ -3,6 +3,7 @@ import type { JobKind } from './jobs/job-kind.js';
 import type { Logger } from './log.js';
 import type { AuditLog } from './ports/audit.js';
 import type { Confirmations } from './ports/confirmations.js';
+import type { Elections } from './ports/elections.js';
 import type { JobStateStore } from './ports/job-state.js';
 import type { Locks } from './ports/locks.js';
 import type { Metrics } from './ports/metrics.js';
@@ -20,6 +21,8 @@ export interface Deps {
   queue: JobQueue;
   /** The etcd cluster of an environment (one Cluster per environment, created lazily). */
   clusterFor(environment: string): Cluster;
+  /** Database leader elections in an environment's etcd. */
+  electionsFor(environment: string): Elections;
   /** Where a job's messages go, by the transport its command came from. */
   chatFor(transport: Transport): Chat;
   now(): Date;

@@ -10,6 +10,7 @@ export type BotErrorCode =
   | 'bot_upstream'
   | 'bot_config'
   | 'bot_not_available'
+  | 'bot_refused'
   | 'bot_internal';
 
 export class BotError extends Error {
@@ -66,6 +67,13 @@ export class ConfigError extends BotError {
     readonly issues: string[] = [],
   ) {
     super('bot_config', issues.length ? `${message}\n${issues.map((i) => `  - ${i}`).join('\n')}` : message);
+  }
+}
+
+/** A safety check said no (no quorum, no healthy candidate…): the message says why and what to check. */
+export class RefusedError extends BotError {
+  constructor(message: string) {
+    super('bot_refused', message);
   }
 }
 

@@ -12,6 +12,19 @@ const etcdSchema = z
   })
   .strict();
 
+const databaseSchema = z
+  .object({
+    /** Candidates put `<electionPrefix>/<lease id hex>` (etcdctl elect, Go concurrency); etcd3's Election uses `election/<name>`. */
+    electionPrefix: z.string().min(1).regex(/^[^/].*[^/]$|^[^/]$/, 'write the prefix without leading or trailing /'),
+    /** How many candidates should be campaigning; fewer is worth an alert. */
+    candidates: z.number().int().min(1).max(9).default(3),
+    /** The lease TTL the candidates use: a crashed leader blocks the election this long. */
+    leaseTtlSeconds: z.number().int().positive().default(10),
+    /** A failover that sees no new leader within this long stops and says what to check. */
+    failoverTimeoutMs: z.number().int().positive().default(15_000),
+  })
+  .strict();
+
 const environmentSchema = z
   .object({
     /** Deploys and rollbacks here need an explicit confirmation. */
@@ -19,6 +32,8 @@ const environmentSchema = z
     /** How many distinct people must agree to a dangerous action (2 = someone other than the requester). */
     approvals: z.number().int().min(1).max(3).default(1),
     etcd: etcdSchema,
+    /** Databases whose primary is elected through this environment's etcd. */
+    databases: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'database names are lowercase words'), databaseSchema).default({}),
   })
   .strict();
 
@@ -84,4 +99,5 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+export type DatabaseConfig = z.infer<typeof databaseSchema>;
 export type ChannelConfig = z.infer<typeof channelSchema>;

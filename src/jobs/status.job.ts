@@ -14,7 +14,7 @@ export const statusJob: JobKind<{ environment: string }> = {
     const started = Date.now();
     const sections = await collectStatus(
       STATUS_PARTS,
-      { environment: payload.environment, config: deps.config, cluster: deps.clusterFor(payload.environment), queue: deps.queue },
+      { environment: payload.environment, config: deps.config, cluster: deps.clusterFor(payload.environment), elections: deps.electionsFor(payload.environment), queue: deps.queue },
       deps.config.status.deadlineMs,
     );
     const report = renderStatus({

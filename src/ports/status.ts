@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { Cluster } from './cluster.js';
+import type { Elections } from './elections.js';
 import type { JobQueue } from './queue.js';
 
 /** One line in a status section: a label, a value, and how alarming it is. */
@@ -24,6 +25,7 @@ export interface StatusContext {
   environment: string;
   config: Config;
   cluster: Cluster;
+  elections: Elections;
   queue: JobQueue;
   /** Aborted when the report's overall deadline passes. */
   signal: AbortSignal;

@@ -8,6 +8,7 @@ import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { createBullmqQueue } from '../../src/adapters/bullmq/bullmq-queue.js';
+import { superviseCandidates, type SupervisedCandidates } from './candidates.js';
 import { ensureInstalled, startLocalCluster, waitFor } from './index.js';
 
 const say = (line: string) => process.stderr.write(`[demo] ${line}\n`);
@@ -34,10 +35,12 @@ async function main(): Promise<number> {
   say('starting Redis and a 3-member etcd cluster on free loopback ports…');
   const cluster = await startLocalCluster({ parentDir: '.local-cluster' });
   let worker: ChildProcess | undefined;
+  let candidates: SupervisedCandidates | undefined;
   // Ctrl-C reaches the whole process group: the console and worker stop themselves, we clean up after.
   process.on('SIGINT', () => {});
   try {
     const configFile = writeDemoConfig(cluster.dir, cluster.redisUrl, cluster.etcd.endpoints);
+    candidates = superviseCandidates({ endpoints: cluster.etcd.endpoints, election: 'postgres', names: ['pg-1', 'pg-2', 'pg-3'], logDir: cluster.dir });
     worker = devbot(['worker', '--config', configFile], openSync(join(cluster.dir, 'worker.log'), 'a'));
     const queue = createBullmqQueue({ redisUrl: cluster.redisUrl, prefix: 'devbot-demo', queueName: 'devbot', commandTimeoutMs: 1500 });
     try {
@@ -49,6 +52,7 @@ async function main(): Promise<number> {
     const console = devbot(['console', '--config', configFile, '--as', 'demo', '--in', 'ops'], 'inherit');
     return await new Promise<number>((resolve) => console.on('exit', (code) => resolve(code ?? 1)));
   } finally {
+    await candidates?.stop();
     worker?.kill('SIGTERM');
     if (worker && worker.exitCode === null) await new Promise((r) => worker!.once('exit', r));
     await cluster.stop();

@@ -3,10 +3,11 @@ import { loadConfig } from '../../../src/config/load-config.js';
 import type { StatusPart } from '../../../src/ports/status.js';
 import { collectStatus } from '../../../src/status/collect-status.js';
 import { createFakeCluster } from '../../fakes/fake-cluster.js';
+import { createFakeElections } from '../../fakes/fake-elections.js';
 import { createFakeQueue } from '../../fakes/fake-queue.js';
 
 const config = loadConfig({ files: ['config/demo.yaml'] });
-const ctx = { environment: 'local', config, cluster: createFakeCluster(), queue: createFakeQueue() };
+const ctx = { environment: 'local', config, cluster: createFakeCluster(), elections: createFakeElections(), queue: createFakeQueue() };
 const ok = (name: string): StatusPart => ({ name, collect: async () => ({ title: name, level: 'ok', summary: 'fine', lines: [] }) });
 
 describe('collectStatus', () => {

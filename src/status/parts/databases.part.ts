@@ -1,0 +1,42 @@
+import type { DatabaseConfig } from '../../config/schema.js';
+import type { ElectionView } from '../../ports/elections.js';
+import type { StatusLine, StatusPart } from '../../ports/status.js';
+import { worstLevel } from '../levels.js';
+
+function describeDatabase(name: string, config: DatabaseConfig, view: ElectionView): StatusLine {
+  const { leader, candidates } = view;
+  if (!leader) return { label: name, value: `NO LEADER — no candidate under ${view.prefix}/ (expected ${config.candidates}); clients through the ambassador have no database`, level: 'critical' };
+  const since = typeof leader.fields['since'] === 'string' ? `since ${leader.fields['since']}` : `since revision ${leader.createRevision}`;
+  const others = candidates.slice(1).map((c) => `${c.name}${c.healthy === false ? ' (UNHEALTHY)' : ''}${typeof c.fields['lagBytes'] === 'number' ? ` lag ${c.fields['lagBytes']} B` : ''}`);
+  const few = candidates.length < config.candidates;
+  const unhealthy = candidates.some((c) => c.healthy === false);
+  return {
+    label: name,
+    value: `leader ${leader.name}${leader.healthy === false ? ' (UNHEALTHY)' : ''} ${since}; candidates ${candidates.length}/${config.candidates}${others.length ? `: ${others.join(', ')}` : ''}${few ? ' — fewer than expected' : ''}`,
+    level: leader.healthy === false ? 'critical' : few || unhealthy ? 'warn' : 'ok',
+  };
+}
+
+/** Databases elected through etcd: leader, since when, candidates and their health. */
+export const databasesPart: StatusPart = {
+  name: 'databases',
+  async collect(ctx) {
+    const databases = Object.entries(ctx.config.environments[ctx.environment]?.databases ?? {});
+    if (databases.length === 0) return { title: 'databases', level: 'info', summary: 'none configured', lines: [] };
+    const lines = await Promise.all(
+      databases.map(([name, config]) =>
+        ctx.elections.read(config.electionPrefix).then(
+          (view) => describeDatabase(name, config, view),
+          (e: unknown): StatusLine => ({ label: name, value: `could not be read: ${(e as Error).message}`, level: 'critical' }),
+        ),
+      ),
+    );
+    const leaderless = lines.filter((l) => l.value.startsWith('NO LEADER')).map((l) => l.label);
+    return {
+      title: 'databases',
+      level: worstLevel(lines),
+      summary: leaderless.length ? `NO LEADER: ${leaderless.join(', ')}` : `${lines.length} database${lines.length === 1 ? '' : 's'}, all led`,
+      lines,
+    };
+  },
+};
