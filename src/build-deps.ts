@@ -3,7 +3,9 @@ import { createStreamChat } from './adapters/console/stream-chat.js';
 import { createEtcdCluster } from './adapters/etcd/etcd-cluster.js';
 import { createEtcdElections } from './adapters/etcd/etcd-elections.js';
 import { connectRedis } from './adapters/redis/connect-redis.js';
+import { createRedisAlertStore } from './adapters/redis/redis-alert-store.js';
 import { createRedisAudit } from './adapters/redis/redis-audit.js';
+import { createRedisConsoleListeners } from './adapters/redis/redis-console-listeners.js';
 import { createRedisConfirmations } from './adapters/redis/redis-confirmations.js';
 import { createRedisJobState } from './adapters/redis/redis-job-state.js';
 import { createRedisLocks } from './adapters/redis/redis-locks.js';
@@ -85,6 +87,8 @@ export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics
     confirmations: createRedisConfirmations(redis, prefix),
     jobKinds: JOB_KINDS,
     metrics: opts.metrics ?? noMetrics,
+    alertStore: createRedisAlertStore(redis, prefix),
+    consoleListeners: createRedisConsoleListeners(redis, prefix),
     async close() {
       await Promise.allSettled([...clusters.values(), ...elections.values()].map((c) => c.close()));
       await queue.close();

@@ -1,7 +1,9 @@
 import type { Config } from './config/schema.js';
 import type { JobKind } from './jobs/job-kind.js';
 import type { Logger } from './log.js';
+import type { AlertStore } from './ports/alert-store.js';
 import type { AuditLog } from './ports/audit.js';
+import type { ConsoleListeners } from './ports/console-listeners.js';
 import type { Confirmations } from './ports/confirmations.js';
 import type { Elections } from './ports/elections.js';
 import type { JobStateStore } from './ports/job-state.js';
@@ -33,4 +35,7 @@ export interface Deps {
   /** The job kinds this process can queue and run, by name. A verb whose kind is absent is "not available yet". */
   jobKinds: Record<string, JobKind<never>>;
   metrics: Metrics;
+  alertStore: AlertStore;
+  /** Console sessions listening to a channel's alerts. */
+  consoleListeners: ConsoleListeners;
 }

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { STACK_ACTIONS, UNITS_ACTIONS, type CommandOf } from './command.js';
+import { ALERT_KEY_PATTERN, DURATION_PATTERN, STACK_ACTIONS, UNITS_ACTIONS, type CommandOf } from './command.js';
 import { echoUserText, quoteUserText } from './echo.js';
 import type { FlagName } from './grammar.js';
 import { checkName, type Args } from './read-args.js';
@@ -120,5 +120,19 @@ export const BUILDERS: Builders = {
   audit: (a) => {
     end(a, []);
     return { verb: 'audit', user: value(a, 'user'), target: value(a, 'target') };
+  },
+  alerts: (a) => {
+    end(a, []);
+    return { verb: 'alerts' };
+  },
+  silence: (a) => {
+    const key = a.positionals[0];
+    if (key === undefined) throw new UsageError('`silence` needs the alert key, as `/dev alerts` shows it.', a.spec.usage);
+    if (!ALERT_KEY_PATTERN.test(key)) throw new UsageError(`${quoteUserText(key)} is not an alert key (they look like \`prod/etcd-member-unreachable/e2\`; \`/dev alerts\` lists them).`, a.spec.usage);
+    const duration = a.positionals[1];
+    if (duration === undefined) throw new UsageError('`silence` needs a duration such as 30m, 2h or 1d.', a.spec.usage);
+    if (!DURATION_PATTERN.test(duration)) throw new UsageError(`${quoteUserText(duration)} is not a duration: write a number and s, m, h or d (30m, 2h, 1d).`, a.spec.usage);
+    end(a, ['<key>', '<duration>']);
+    return { verb: 'silence', key, duration };
   },
 };

@@ -12,6 +12,10 @@ import { VERB_NAMES } from './verbs.js';
  * a way to break out of the context they are put in.
  */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}$/;
+/** Alert keys: `<environment>/<rule>/<subject>`, subjects such as `e1->e2`. */
+export const ALERT_KEY_PATTERN = /^[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*\/[A-Za-z0-9._@:>-]{1,100}$/;
+/** Silence durations: 90s, 30m, 2h, 1d. */
+export const DURATION_PATTERN = /^[1-9][0-9]{0,4}[smhd]$/;
 /** Versions also need '+' (semver build metadata: 1.4.2+g1a2b3c). */
 export const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@:+-]{0,99}$/;
 
@@ -42,6 +46,8 @@ export const commandSchema = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('cancel'), job: name, yes }).strict(),
   z.object({ verb: z.literal('locks') }).strict(),
   z.object({ verb: z.literal('audit'), user: name.optional(), target: name.optional() }).strict(),
+  z.object({ verb: z.literal('alerts') }).strict(),
+  z.object({ verb: z.literal('silence'), key: z.string().regex(ALERT_KEY_PATTERN), duration: z.string().regex(DURATION_PATTERN) }).strict(),
 ]);
 
 export type Command = z.infer<typeof commandSchema>;
@@ -64,12 +70,15 @@ export function commandTarget(cmd: Command): string | undefined {
       return cmd.job;
     case 'stack':
       return 'stack';
+    case 'silence':
+      return cmd.key.split('/')[1];
     default:
       return undefined;
   }
 }
 
-/** The environment named with --env, if the verb takes one and it was given. */
+/** The environment the command acts on when it names one: --env, or an alert key's environment. */
 export function commandEnv(cmd: Command): string | undefined {
+  if (cmd.verb === 'silence') return cmd.key.split('/')[0];
   return 'env' in cmd ? cmd.env : undefined;
 }

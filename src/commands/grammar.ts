@@ -158,6 +158,24 @@ export const GRAMMAR: Record<Verb, VerbSpec> = {
     flags: ['user', 'target'],
     examples: ['/dev audit', '/dev audit --target gerrit'],
   },
+  alerts: {
+    verb: 'alerts',
+    summary: 'Lists the alerts firing now, with their keys.',
+    usage: '/dev alerts',
+    handling: 'local',
+    dangerous: false,
+    flags: [],
+    examples: ['/dev alerts'],
+  },
+  silence: {
+    verb: 'silence',
+    summary: 'Silences an alert (by its key) for a while: no new message while it fires.',
+    usage: '/dev silence <key> <duration>',
+    handling: 'local',
+    dangerous: false,
+    flags: [],
+    examples: ['/dev silence prod/etcd-member-unreachable/e2 2h'],
+  },
 };
 
 /** Whether this command needs confirmation: the verb's flag, except that a stack diff changes nothing. */

@@ -9,13 +9,14 @@ import type { Command } from './command.js';
 import { lockTargetOf, maySkipConfirmation, needsConfirmation } from './confirmation-policy.js';
 import { GRAMMAR } from './grammar.js';
 import { answerHelp } from './help.js';
+import { answerAlerts, answerSilence } from './local/alerts.js';
 import { answerCancel } from './local/cancel.js';
 import { answerAudit, answerJobs, answerLocks } from './local/list-verbs.js';
 import { commandEnv, commandTarget, parseCommand } from './parse.js';
 import { resolveChannel, type ResolvedChannel } from './resolve-channel.js';
 import type { CommandInput, CommandReply } from './types.js';
 
-export type HandleDeps = Pick<Deps, 'config' | 'log' | 'queue' | 'now' | 'locks' | 'audit' | 'confirmations' | 'jobState' | 'chatFor' | 'jobKinds' | 'metrics'>;
+export type HandleDeps = Pick<Deps, 'config' | 'log' | 'queue' | 'now' | 'locks' | 'audit' | 'confirmations' | 'jobState' | 'chatFor' | 'jobKinds' | 'metrics' | 'alertStore'>;
 
 /**
  * The one path every command takes, from Slack or the console: parse → channel → ACL → answer
@@ -60,6 +61,10 @@ async function decideAndRun(input: CommandInput, deps: HandleDeps, log: HandleDe
       return answerAudit(command, deps);
     case 'cancel':
       return answerCancel(command, input, { environment: env, maySkipConfirmation: maySkip, deps });
+    case 'alerts':
+      return answerAlerts(deps);
+    case 'silence':
+      return answerSilence(command, input, deps);
     default:
       return submitJob({ input, command, text, environment: env, decision, maySkip }, deps);
   }

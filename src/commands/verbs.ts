@@ -12,6 +12,8 @@ export const VERB_NAMES = [
   'cancel',
   'locks',
   'audit',
+  'alerts',
+  'silence',
 ] as const;
 
 export type Verb = (typeof VERB_NAMES)[number];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { aclPolicySchema } from '../acl/policy.js';
+import { alertsSchema } from './alerts-schema.js';
 import { dashboardSchema, opsSchema } from './ops-schema.js';
 
 const url = z.string().url();
@@ -9,6 +10,8 @@ const etcdSchema = z
     endpoints: z.array(url).min(1, 'list at least one etcd client URL'),
     /** Deadline for each health probe call; quorum is judged lost past it. */
     probeTimeoutMs: z.number().int().positive().default(500),
+    /** etcd's backend quota (--quota-backend-bytes); the db-size alert warns at 80 % of it. */
+    quotaBytes: z.number().int().positive().default(2 * 1024 ** 3),
   })
   .strict();
 
@@ -91,6 +94,7 @@ export const configSchema = z
       .refine((e) => Object.keys(e).length > 0, 'define at least one environment'),
     channels: z.record(z.string().min(1), channelSchema).default({}),
     acl: aclPolicySchema.default({ groups: {}, rules: [] }),
+    alerts: alertsSchema,
     ops: opsSchema,
     dashboard: dashboardSchema,
     log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).strict().default({ level: 'info' }),

@@ -72,5 +72,10 @@ export interface JobQueue {
    * AbortSignal fired on whichever worker runs it ('signalled'); a finished one is left ('finished').
    */
   cancel(jobId: string, reason: string): Promise<'removed' | 'signalled' | 'finished' | 'unknown'>;
+  /**
+   * Makes sure a job with `data` is queued every `everyMs`, under the scheduler id `id` (idempotent:
+   * every worker may call it at startup; there is still one job per tick).
+   */
+  repeat(id: string, everyMs: number, data: JobData): Promise<void>;
   close(): Promise<void>;
 }

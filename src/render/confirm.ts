@@ -3,7 +3,13 @@ import type { PendingConfirmation } from '../ports/confirmations.js';
 import { context, escapeMrkdwn, fitMessage, section, SLACK_LIMITS } from './limits.js';
 
 /** Button ids the Slack adapter and the console route back to handleAction. */
-export const ACTION_IDS = { confirm: 'devbot_confirm', decline: 'devbot_decline', retry: 'devbot_retry' } as const;
+export const ACTION_IDS = { confirm: 'devbot_confirm', decline: 'devbot_decline', retry: 'devbot_retry', status: 'devbot_status' } as const;
+
+/** A confirmation timeout as people say it: "10 min", "90 s", "1.5 s". */
+export function formatWait(ms: number): string {
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${Number((ms / 1000).toFixed(1))} s`;
+}
 
 function approvalNote(p: PendingConfirmation): string {
   if (p.approvals <= 1) return 'Any user allowed to run it here may confirm.';

@@ -26,6 +26,7 @@ export function createFakeQueue(opts: { failWith?: Error } = {}): JobQueue & { j
     async waitUntilFinished() {
       return { state: 'completed' as const };
     },
+    async repeat() {},
     async close() {},
   };
 }

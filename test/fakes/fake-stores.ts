@@ -34,15 +34,25 @@ export function createFakeLocks(now: () => number = Date.now): Locks {
   };
 }
 
-export function createFakeAudit(): AuditLog & { entries: AuditEntry[] } {
+/** In-memory AuditLog; like Redis, it forgets entries appended longer than `retentionMs` ago. */
+export function createFakeAudit(opts: { retentionMs?: number; now?: () => number } = {}): AuditLog & { entries: AuditEntry[] } {
+  const { retentionMs = Infinity, now = Date.now } = opts;
   const entries: AuditEntry[] = [];
+  const appendedAt = new WeakMap<AuditEntry, number>();
   return {
     entries,
     async append(e) {
-      entries.push({ ...e, at: e.at ?? new Date().toISOString() });
+      const entry = { ...e, at: e.at ?? new Date(now()).toISOString() };
+      appendedAt.set(entry, now());
+      entries.push(entry);
     },
     async latest({ user, target, limit }) {
-      return [...entries].reverse().filter((e) => (!user || e.user === user) && (!target || e.target === target)).slice(0, limit);
+      const horizon = now() - retentionMs;
+      return [...entries]
+        .reverse()
+        .filter((e) => (appendedAt.get(e) ?? Infinity) >= horizon)
+        .filter((e) => (!user || e.user === user) && (!target || e.target === target))
+        .slice(0, Math.max(0, limit));
     },
   };
 }
@@ -129,6 +139,39 @@ export function createRecordingChat(): Chat & { messages: RecordedMessage[]; fai
     async postEphemeral(channel, _user, message) {
       maybeFail();
       messages.push({ op: 'ephemeral', channel, ts: '', message });
+    },
+  };
+}
+
+/** In-memory AlertStore. */
+export function createFakeAlertStore(): import('../../src/ports/alert-store.js').AlertStore {
+  type AlertState = import('../../src/ports/alert-store.js').AlertState;
+  const states = new Map<string, AlertState>();
+  const silenced = new Map<string, { until: string; by: string }>();
+  const snapshots = new Map<string, unknown>();
+  return {
+    async load() {
+      return [...states.values()].map((s) => structuredClone(s));
+    },
+    async save(list) {
+      for (const s of list) states.set(s.key, structuredClone(s));
+    },
+    async remove(keys) {
+      for (const k of keys) states.delete(k);
+    },
+    async silence(key, until, by) {
+      silenced.set(key, { until: until.toISOString(), by });
+    },
+    async silences() {
+      const now = Date.now();
+      for (const [k, s] of silenced) if (new Date(s.until).getTime() <= now) silenced.delete(k);
+      return Object.fromEntries(silenced);
+    },
+    async lastSnapshot(environment) {
+      return snapshots.get(environment);
+    },
+    async saveSnapshot(environment, snapshot) {
+      snapshots.set(environment, structuredClone(snapshot));
     },
   };
 }

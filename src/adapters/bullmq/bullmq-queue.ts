@@ -104,6 +104,12 @@ export function createBullmqQueue(opts: BullmqQueueOptions): JobQueue {
       return 'signalled';
     },
 
+    async repeat(id, everyMs, data) {
+      await guard('scheduling a repeating job', () =>
+        queue.upsertJobScheduler(id, { every: everyMs }, { name: data.kind, data, opts: { removeOnComplete: true, removeOnFail: 50 } }),
+      );
+    },
+
     async waitUntilFinished(jobId, timeoutMs) {
       if (!events) {
         eventsConnection = connectRedis(opts.redisUrl, 'consumer');

@@ -13,7 +13,9 @@ export async function answerJobs(command: CommandOf<'jobs'>, deps: ListDeps): Pr
 
 /** `/dev locks`: every lock held now, by whom, since when, for which job. */
 export async function answerLocks(deps: ListDeps): Promise<CommandReply> {
-  return { ...renderLocks(await deps.locks.list(), deps.now()), outcome: 'answered' };
+  // Internal locks (the alert evaluation's) start with '_' and are nobody's business.
+  const locks = (await deps.locks.list()).filter((l) => !l.target.startsWith('_'));
+  return { ...renderLocks(locks, deps.now()), outcome: 'answered' };
 }
 
 /** `/dev audit [--user U] [--target T]`: the latest entries of the audit trail. */

@@ -33,6 +33,8 @@ describe('GRAMMAR', () => {
       cancel: 'local',
       locks: 'local',
       audit: 'local',
+      alerts: 'local',
+      silence: 'local',
     });
     expect(GRAMMAR.status.jobKind).toBe('status');
   });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { handleCommand } from '../../../src/commands/handle-command.js';
+import { handleCommand, type HandleDeps } from '../../../src/commands/handle-command.js';
 import type { CommandInput } from '../../../src/commands/types.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { UpstreamError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/log.js';
 import { createFakeQueue } from '../../fakes/fake-queue.js';
-import { createFakeAudit, createFakeConfirmations, createFakeJobState, createFakeLocks, createRecordingChat } from '../../fakes/fake-stores.js';
+import { createFakeAlertStore, createFakeAudit, createFakeConfirmations, createFakeJobState, createFakeLocks, createRecordingChat } from '../../fakes/fake-stores.js';
 import { JOB_KINDS } from '../../../src/jobs/kinds.js';
 import { noMetrics } from '../../../src/ports/metrics.js';
 
@@ -32,7 +32,7 @@ function setup(queueOpts: Parameters<typeof createFakeQueue>[0] = {}) {
   const audit = createFakeAudit();
   const deps = {
     config, log: silentLogger(), queue, now: () => new Date(0), locks: createFakeLocks(), audit, confirmations: createFakeConfirmations(),
-    jobState: createFakeJobState(), chatFor: () => chat, jobKinds: JOB_KINDS, metrics: noMetrics,
+    jobState: createFakeJobState(), chatFor: () => chat, jobKinds: JOB_KINDS as HandleDeps['jobKinds'], metrics: noMetrics, alertStore: createFakeAlertStore(),
   };
   let n = 0;
   const run = (text: string, over: Partial<CommandInput> = {}) =>
@@ -40,7 +40,7 @@ function setup(queueOpts: Parameters<typeof createFakeQueue>[0] = {}) {
       { text, user: 'U_ALICE', channel: 'C_OPS', channelName: 'ops', transport: { kind: 'slack' }, requestId: `trigger-${++n}`, ...over },
       deps,
     );
-  return { queue, run, audit, chat };
+  return { queue, run, audit, chat, deps };
 }
 
 describe('handleCommand', () => {
@@ -96,8 +96,9 @@ describe('handleCommand', () => {
     expect(queue.jobs.size).toBe(0);
   });
 
-  it('says clearly that verbs of later releases are not available yet', async () => {
-    const { queue, run } = setup();
+  it('says clearly that a verb whose job kind this process lacks is not available yet', async () => {
+    const { queue, run, deps } = setup();
+    deps.jobKinds = { status: JOB_KINDS['status']! };
     const reply = await run('failover postgres');
     expect(reply.outcome).toBe('unavailable');
     expect(reply.text).toContain('not available yet');

@@ -1,0 +1,64 @@
+import type { Deps } from '../deps.js';
+import type { AlertStore } from '../ports/alert-store.js';
+import type { ConsoleListeners } from '../ports/console-listeners.js';
+import { renderAlert } from '../render/alert.js';
+import { collectSnapshot } from './collect-snapshot.js';
+import { advanceAlerts, type Observed } from './lifecycle.js';
+import { postAlert, updateAlert } from './post-alert.js';
+import type { AlertRule, Snapshot } from './rule.js';
+
+export type AlertDeps = Pick<Deps, 'config' | 'log' | 'now' | 'clusterFor' | 'electionsFor' | 'chatFor'> & {
+  alertStore: AlertStore;
+  consoleListeners: ConsoleListeners;
+  rules: AlertRule[];
+};
+
+/** Alerts go to the rule's channels, else `alerts.channels`, else the channels bound to the environment. */
+function routeFor(deps: AlertDeps, environment: string, ruleChannels?: string[]): string[] {
+  if (ruleChannels?.length) return ruleChannels;
+  if (deps.config.alerts.channels.length) return deps.config.alerts.channels;
+  return Object.entries(deps.config.channels).filter(([, c]) => c.environment === environment).map(([name]) => name);
+}
+
+/** One evaluation: probe every environment, run the rules, advance each alert, post / update / resolve. */
+export async function evaluateAlerts(deps: AlertDeps): Promise<{ posted: number; updated: number }> {
+  const observed: Observed[] = [];
+  for (const [environment, envConfig] of Object.entries(deps.config.environments)) {
+    const snapshot = await collectSnapshot(environment, deps);
+    const previous = (await deps.alertStore.lastSnapshot(environment)) as Snapshot | undefined;
+    for (const rule of deps.rules) {
+      const settings = deps.config.alerts.rules[rule.name] ?? {};
+      if (settings.enabled === false || !rule.appliesTo(envConfig)) continue;
+      const effective = { ...rule, severity: settings.severity ?? rule.severity };
+      for (const finding of rule.evaluate(snapshot, previous)) {
+        observed.push({ rule: effective, finding, environment, forMs: settings.forMs ?? rule.forMs, channels: routeFor(deps, environment, settings.channels), runbook: settings.runbook });
+      }
+    }
+    await deps.alertStore.saveSnapshot(environment, { environment, etcd: { leader: snapshot.etcd.leader } });
+  }
+  const [previous, silences] = await Promise.all([deps.alertStore.load(), deps.alertStore.silences()]);
+  const now = deps.now();
+  const { changed, removed } = advanceAlerts(previous, observed, now, deps.config.alerts.repeatMs);
+  let posted = 0;
+  let updated = 0;
+  for (const change of changed) {
+    const state = change.state;
+    const silence = silences[state.key];
+    state.silencedUntil = silence?.until;
+    state.silencedBy = silence?.by;
+    if (change.action === 'post' && !silence) {
+      // A failed post leaves the alert firing without a message: the next evaluation posts again.
+      state.messages = await postAlert(state.channels, renderAlert(state, now), deps).catch((err: unknown) => {
+        deps.log.error({ err, alert: state.key }, 'could not post an alert; will retry');
+        return [];
+      });
+      posted += state.messages.length ? 1 : 0;
+    } else if (change.action === 'update' && state.messages.length) {
+      await updateAlert(state.messages, renderAlert(state, now), deps);
+      updated++;
+    }
+  }
+  await deps.alertStore.save(changed.map((c) => c.state));
+  await deps.alertStore.remove(removed);
+  return { posted, updated };
+}

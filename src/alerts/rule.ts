@@ -1,0 +1,42 @@
+import type { AlertSeverity } from '../config/alerts-schema.js';
+import type { EnvironmentConfig } from '../config/schema.js';
+import type { ClusterHealth } from '../ports/cluster.js';
+import type { ElectionView } from '../ports/elections.js';
+
+/** Everything the rules look at for one environment, probed once per evaluation. */
+export interface Snapshot {
+  environment: string;
+  config: EnvironmentConfig;
+  at: Date;
+  etcd: ClusterHealth;
+  /** Per configured database: its election, or why it could not be read. */
+  databases: Record<string, { view?: ElectionView; error?: string }>;
+}
+
+/** A condition a rule sees now. The same (rule, subject) seen again is the same alert. */
+export interface Finding {
+  /** What it is about: a member, a database, 'cluster'. Part of the alert's key. */
+  subject: string;
+  /** One line: what happened. */
+  summary: string;
+  /** Which members or units, and what the rule saw. */
+  details: string[];
+  /** What to do. */
+  advice: string;
+}
+
+export interface AlertRule {
+  name: string;
+  severity: AlertSeverity;
+  /** Default hysteresis: how long a finding must hold before it fires. */
+  forMs: number;
+  /**
+   * Events (e.g. "leader changed") fire once and never resolve; conditions (quorum lost) fire and
+   * later resolve in place.
+   */
+  kind: 'condition' | 'event';
+  /** Whether the rule applies to this environment at all (a part not configured is off). */
+  appliesTo(config: EnvironmentConfig): boolean;
+  /** Pure: the findings in this snapshot. `previous` is the last snapshot (for events). */
+  evaluate(now: Snapshot, previous?: Snapshot): Finding[];
+}

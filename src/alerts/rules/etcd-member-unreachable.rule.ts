@@ -1,0 +1,24 @@
+import type { AlertRule } from '../rule.js';
+
+/**
+ * One member down is a warning, not a quorum alert: the cluster still works, but has no margin.
+ * While quorum is lost the quorum alert names the missing members, so this one stays quiet.
+ */
+export const etcdMemberUnreachable: AlertRule = {
+  name: 'etcd-member-unreachable',
+  severity: 'warning',
+  forMs: 0,
+  kind: 'condition',
+  appliesTo: () => true,
+  evaluate(s) {
+    if (!s.etcd.hasQuorum) return [];
+    return s.etcd.members
+      .filter((m) => !m.reachable)
+      .map((m) => ({
+        subject: m.name,
+        summary: `etcd member ${m.name} in ${s.environment} is unreachable`,
+        details: [`${m.clientUrl}: ${m.errors[0] ?? 'no answer'}`, 'the cluster keeps quorum without it, but one more failure loses it'],
+        advice: `Check the machine running ${m.name} and its etcd unit; a main node its autoscaling group replaced must rejoin as a new member.`,
+      }));
+  },
+};

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+const severity = z.enum(['critical', 'warning', 'info']);
+
+/** Per-rule settings; anything left out takes the rule's own default. */
+const ruleSettings = z
+  .object({
+    enabled: z.boolean().optional(),
+    severity: severity.optional(),
+    /** The condition must hold this long before the alert fires (hysteresis). */
+    forMs: z.number().int().min(0).optional(),
+    /** Channel names (from `channels:`) or Slack ids; default `alerts.channels`. */
+    channels: z.array(z.string().min(1)).optional(),
+    runbook: z.string().url().optional(),
+  })
+  .strict();
+
+/** `alerts:` — the watcher that posts the cluster's failures unasked, and resolves them in place. */
+export const alertsSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** How often the rules are evaluated (one evaluation at a time, whatever the number of workers). */
+    intervalMs: z.number().int().min(250).default(2000),
+    /** A re-fire within this long of resolving updates the same message and counts a flap. */
+    repeatMs: z.number().int().min(0).default(10 * 60_000),
+    /** Where alerts go unless a rule says otherwise. */
+    channels: z.array(z.string().min(1)).default([]),
+    rules: z.record(z.string(), ruleSettings).default({}),
+  })
+  .strict()
+  .default({ enabled: true, intervalMs: 2000, repeatMs: 10 * 60_000, channels: [], rules: {} });
+
+export type AlertsConfig = z.infer<typeof alertsSchema>;
+export type AlertSeverity = z.infer<typeof severity>;

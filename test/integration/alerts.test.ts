@@ -1,0 +1,108 @@
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startBullmqWorker, type WorkerHandle } from '../../src/adapters/bullmq/bullmq-worker.js';
+import { evaluateAlerts } from '../../src/alerts/evaluate-alerts.js';
+import { ALERT_RULES } from '../../src/alerts/rules/index.js';
+import { startAlertWatcher } from '../../src/alerts/start-watcher.js';
+import { buildDeps, type BuiltDeps } from '../../src/build-deps.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { silentLogger } from '../../src/log.js';
+import { freezeMembers, restoreCluster, startMembers, stopMembers, waitForQuorum } from '../harness/cluster-control.js';
+import { uniqueName } from '../harness/unique.js';
+import { startFakeSlackApi } from '../fakes/slack-api.js';
+
+/**
+ * The watcher end to end: the BullMQ job scheduler queues an evaluation every 2 s (the default),
+ * a real worker runs it against the real 3-member etcd, and alerts reach the fake Slack Web API.
+ */
+describe('alerts on a real 3-member etcd', () => {
+  let fake: Awaited<ReturnType<typeof startFakeSlackApi>>;
+  let deps: BuiltDeps;
+  let worker: WorkerHandle;
+
+  beforeAll(async () => {
+    fake = await startFakeSlackApi();
+    const config = loadConfig({
+      documents: [`
+redis: { prefix: ${uniqueName('alerts')} }
+jobs: { queue: ${uniqueName('q')} }
+environments:
+  local: { etcd: { endpoints: [${inject('etcd').endpoints.join(', ')}] } }
+channels:
+  ops: { id: C_ALERTS, environment: local }
+alerts:
+  rules:
+    etcd-quorum-lost: { runbook: 'https://wiki.example.com/runbooks/etcd-quorum' }
+`],
+      env: { DEVBOT_REDIS_URL: inject('redisUrl'), DEVBOT_SLACK_BOT_TOKEN: 'xoxb-alerts', DEVBOT_SLACK_API_URL: fake.url },
+    });
+    deps = buildDeps(config, silentLogger());
+    worker = startBullmqWorker(deps);
+    await startAlertWatcher(deps);
+  });
+
+  afterEach(async () => {
+    await restoreCluster();
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await deps?.close();
+    await fake?.close();
+  });
+
+  const posts = (since: number, pattern: RegExp) => fake.callsTo('chat.postMessage').filter((c) => c.receivedAt >= since && pattern.test(String(c.params['text'])));
+
+  /** Waits until the alert's message has been updated to "resolved" (every alert from `since` cleared). */
+  async function resolvedAfter(since: number, pattern: RegExp) {
+    return fake.waitForCall('chat.update', (c) => c.receivedAt >= since && /^RESOLVED after \d+ s: /.test(String(c.params['text'])) && pattern.test(String(c.params['text'])), 15_000);
+  }
+
+  it('kill 2 members: exactly one "quorum lost" alert within 5 s; restart: the same message says resolved within 5 s', async () => {
+    const killedAt = Date.now();
+    await stopMembers(['e2', 'e3']);
+    const alert = await fake.waitForCall('chat.postMessage', (c) => c.receivedAt >= killedAt && /lost quorum/.test(String(c.params['text'])), 10_000);
+    expect(alert.receivedAt - killedAt).toBeLessThan(5000);
+    expect(alert.params['channel']).toBe('C_ALERTS');
+    expect(String(alert.params['text'])).toMatch(/^CRITICAL: etcd in local has lost quorum[\s\S]*e2 .* unreachable[\s\S]*e3 .* unreachable[\s\S]*What to do: Bring back e2, e3[\s\S]*Runbook: https:\/\/wiki.example.com\/runbooks\/etcd-quorum/);
+    expect(JSON.stringify(alert.params['blocks'])).toContain('devbot_status');
+
+    const restartedAt = Date.now();
+    await startMembers(['e2', 'e3']);
+    const resolved = await resolvedAfter(restartedAt, /lost quorum/);
+    expect(resolved.receivedAt - restartedAt).toBeLessThan(5000);
+    expect(posts(killedAt, /quorum/)).toHaveLength(1); // no second message: the first one was updated
+    expect(posts(killedAt, /unreachable/).filter((c) => /^WARNING/.test(String(c.params['text'])))).toHaveLength(0);
+  });
+
+  it('kill 1 member: a member-down warning and no quorum alert', async () => {
+    const killedAt = Date.now();
+    await stopMembers(['e3']);
+    const warning = await fake.waitForCall('chat.postMessage', (c) => c.receivedAt >= killedAt && /^WARNING: etcd member e3 in local is unreachable/.test(String(c.params['text'])), 10_000);
+    expect(warning.receivedAt - killedAt).toBeLessThan(5000);
+    await startMembers(['e3']);
+    await waitForQuorum();
+    await resolvedAfter(killedAt, /e3/);
+    expect(posts(killedAt, /lost quorum/)).toHaveLength(0);
+  });
+
+  it('SIGSTOP 2 members: quorum loss is detected too (a re-fire: the same message flips back), and the watcher does not stall', async () => {
+    const frozenAt = Date.now();
+    await freezeMembers(['e2', 'e3']);
+    // The first test's quorum alert resolved minutes ago at most: within `repeat`, so its message is reused.
+    const alert = await fake.waitForCall('chat.update', (c) => c.receivedAt >= frozenAt && /^CRITICAL: etcd in local has lost quorum/.test(String(c.params['text'])), 10_000);
+    expect(alert.receivedAt - frozenAt).toBeLessThan(5000);
+    expect(String(alert.params['text'])).toMatch(/flapped 1 time/);
+    expect(posts(frozenAt, /lost quorum/)).toHaveLength(0);
+    await restoreCluster();
+    await resolvedAfter(frozenAt, /lost quorum/);
+  });
+
+  it('a healthy cluster over 60 s worth of evaluations raises no alert at all', async () => {
+    await waitForQuorum();
+    const from = Date.now();
+    // 30 evaluations back to back: what the 2 s default interval does in a minute.
+    for (let i = 0; i < 30; i++) await evaluateAlerts({ ...deps, rules: ALERT_RULES });
+    expect(fake.callsTo('chat.postMessage').filter((c) => c.receivedAt >= from)).toHaveLength(0);
+    expect((await deps.alertStore.load()).filter((a) => a.status !== 'resolved')).toEqual([]);
+  });
+});
