@@ -1,6 +1,7 @@
 import { Command as Cli } from 'commander';
 import { runCheckConfig } from './cli/check-config.js';
 import { runConsole } from './cli/console.js';
+import { runLocalCluster } from './cli/local-cluster.js';
 import { runServe } from './cli/serve.js';
 import { runWorker } from './cli/worker.js';
 
@@ -25,5 +26,16 @@ program
 program.command('check-config').description('validate the config and print field-level errors').action(() => {
   process.exitCode = runCheckConfig(configFile());
 });
+
+program
+  .command('local-cluster')
+  .description("stop, start, freeze or thaw a member of the demo's local cluster: devbot local-cluster stop e2")
+  .argument('<verb>', 'stop | start | freeze | thaw | status')
+  .argument('[member]', 'e1, e2, e3 or redis')
+  .option('--state <file>', "the cluster's state file (default: the running demo's)")
+  .option('--signal <signal>', 'for stop: the signal to send (default SIGKILL)')
+  .action(async (verb: string, member: string | undefined, o: { state?: string; signal?: string }) => {
+    process.exitCode = await runLocalCluster(verb, member, o);
+  });
 
 await program.parseAsync(process.argv);

@@ -19,6 +19,7 @@ export async function runConsole(file: string | undefined, opts: { user: string;
       queue: deps.queue,
       handleCommand: (input) => handleCommand(input, deps),
       handleAction: (input) => handleAction(input, deps),
+      listeners: deps.consoleListeners,
       input: process.stdin,
       output: process.stdout,
       interactive: Boolean(process.stdin.isTTY),

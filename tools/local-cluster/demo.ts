@@ -4,10 +4,11 @@
  * Exit code: the console's (non-zero when a job failed).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync, writeFileSync } from 'node:fs';
+import { openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { createBullmqQueue } from '../../src/adapters/bullmq/bullmq-queue.js';
+import { CURRENT_DEMO_STATE } from '../../src/cli/local-cluster.js';
 import { superviseCandidates, type SupervisedCandidates } from './candidates.js';
 import { ensureInstalled, startLocalCluster, waitFor } from './index.js';
 
@@ -34,6 +35,8 @@ async function main(): Promise<number> {
   }
   say('starting Redis and a 3-member etcd cluster on free loopback ports…');
   const cluster = await startLocalCluster({ parentDir: '.local-cluster' });
+  // So that `devbot local-cluster stop e2` (in another terminal) finds this cluster.
+  writeFileSync(CURRENT_DEMO_STATE, cluster.stateFile);
   let worker: ChildProcess | undefined;
   let candidates: SupervisedCandidates | undefined;
   // Ctrl-C reaches the whole process group: the console and worker stop themselves, we clean up after.
@@ -55,6 +58,7 @@ async function main(): Promise<number> {
     await candidates?.stop();
     worker?.kill('SIGTERM');
     if (worker && worker.exitCode === null) await new Promise((r) => worker!.once('exit', r));
+    rmSync(CURRENT_DEMO_STATE, { force: true });
     await cluster.stop();
     say('stopped everything the demo started');
   }

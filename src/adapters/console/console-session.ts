@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { ActionInput } from '../../commands/handle-action.js';
 import type { CommandInput, CommandReply } from '../../commands/types.js';
+import type { ConsoleListeners } from '../../ports/console-listeners.js';
 import type { JobQueue } from '../../ports/queue.js';
 import { ACTION_IDS } from '../../render/confirm.js';
 import { connectRedis } from '../redis/connect-redis.js';
@@ -20,6 +21,8 @@ export interface ConsoleSessionOptions {
   input: Readable;
   output: Writable;
   interactive: boolean;
+  /** Registers this session for its channel's alerts, so they print here as they fire and resolve. */
+  listeners?: ConsoleListeners;
   /** How long to wait for a queued job in script mode before giving up on it. */
   jobTimeoutMs?: number;
   session?: string;
@@ -90,6 +93,11 @@ export async function runConsoleSession(opts: ConsoleSessionOptions): Promise<nu
     }
   };
 
+  const listen = () => opts.listeners?.listen(opts.channel, session, 30_000).catch(() => undefined);
+  await listen();
+  const heartbeat = setInterval(() => void listen(), 10_000);
+  heartbeat.unref();
+
   const lines = createInterface({ input: opts.input, terminal: false });
   if (opts.interactive) print(`devbot console — you are ${opts.user} in #${opts.channel}. Type /dev help; Ctrl-D to quit.`);
   for await (const raw of lines) {
@@ -107,6 +115,8 @@ export async function runConsoleSession(opts: ConsoleSessionOptions): Promise<nu
     await settle(await opts.handleCommand({ ...base, text }));
   }
   closed = true;
+  clearInterval(heartbeat);
+  await opts.listeners?.stop(opts.channel, session).catch(() => undefined);
   await follow;
   await reader.del(key).catch(() => undefined);
   reader.disconnect();
