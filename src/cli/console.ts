@@ -1,5 +1,6 @@
 import { startBullmqWorker } from '../adapters/bullmq/bullmq-worker.js';
 import { runConsoleSession } from '../adapters/console/console-session.js';
+import { startAlertWatcher } from '../alerts/start-watcher.js';
 import { buildDeps } from '../build-deps.js';
 import { handleAction } from '../commands/handle-action.js';
 import { handleCommand } from '../commands/handle-command.js';
@@ -10,6 +11,7 @@ export async function runConsole(file: string | undefined, opts: { user: string;
   const { config, log } = loadForCli(file, { defaultLevel: 'error' });
   const deps = buildDeps(config, log.child({ component: 'console' }));
   const worker = opts.withWorker ? startBullmqWorker(deps) : undefined;
+  if (worker) await startAlertWatcher(deps);
   try {
     return await runConsoleSession({
       redisUrl: config.redis.url,
