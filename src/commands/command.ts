@@ -66,8 +66,6 @@ export function commandTarget(cmd: Command): string | undefined {
       return cmd.database;
     case 'units':
       return cmd.unit;
-    case 'cancel':
-      return cmd.job;
     case 'stack':
       return 'stack';
     case 'silence':

@@ -3,6 +3,7 @@ import { decide, type Decision } from '../acl/decide.js';
 import type { Deps } from '../deps.js';
 import { AccessDeniedError, BotError, ConflictError, NotAvailableError, UsageError } from '../errors.js';
 import type { JobData } from '../ports/queue.js';
+import { formatWait } from '../render/confirm.js';
 import { availabilityFor } from './availability.js';
 import { answerCanI } from './can-i.js';
 import type { Command } from './command.js';
@@ -38,8 +39,13 @@ async function decideAndRun(input: CommandInput, deps: HandleDeps, log: HandleDe
   const isAvailable = availabilityFor(deps.jobKinds);
   const where = { policy: deps.config.acl, principal: { user: input.user }, channel: { id: channel.id, name: channel.name }, isAvailable };
 
-  if (command.verb === 'help') return answerHelp({ ...where, environment: environment ?? '', topic: command.topic });
-  if (command.verb === 'can-i') return answerCanI({ ...where, environment: environment ?? '', text: command.command });
+  if (command.verb === 'help' || command.verb === 'can-i') {
+    // Answered for anyone (they reveal only the asker's own permissions), and audited like the rest.
+    await deps.audit.append({ event: 'command', user: input.user, channel: channel.name, text: input.text.replace(/^\s*\/dev\b\s*/, ''), decision: 'allowed' });
+    return command.verb === 'help'
+      ? answerHelp({ ...where, environment: environment ?? '', topic: command.topic })
+      : answerCanI({ ...where, environment: environment ?? '', text: command.command });
+  }
 
   const env = requireEnvironment(deps, channel, environment);
   const target = commandTarget(command);
@@ -121,8 +127,7 @@ async function submitJob(s: Submission, deps: HandleDeps): Promise<CommandReply>
     if (confirm && !(yes && s.maySkip)) {
       const preview = await deps.queue.enqueue({ ...data, phase: 'preview', runJobId }, { jobId: `${runJobId}-preview` });
       const note = yes ? ' (`--yes` is not allowed for you here, or this environment needs a second approver.)' : '';
-      const minutes = Math.round(deps.config.jobs.confirmTimeoutMs / 60_000);
-      return { text: `Preparing a preview of \`/dev ${s.text}\`: confirm it in the channel within ${minutes} min.${note}`, jobId: preview.id, outcome: 'queued' };
+      return { text: `Preparing a preview of \`/dev ${s.text}\`: confirm it in the channel within ${formatWait(deps.config.jobs.confirmTimeoutMs)}.${note}`, jobId: preview.id, outcome: 'queued' };
     }
     const { id, duplicate } = await deps.queue.enqueue(data, { jobId: runJobId });
     return { text: duplicate ? `Already queued as job ${id}.` : `Queued as job ${id}.`, jobId: id, outcome: 'queued' };

@@ -19,6 +19,22 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+const SLACK_REFERENCE = /<(?:@[UW][A-Z0-9]+|#[CG][A-Z0-9]+)>/g;
+
+/**
+ * Escapes `&`, `<` and `>` so user-typed text is never read as a link, except devbot's own
+ * `<@U…>` / `<#C…>` references, which must stay mentions (escaped, Slack shows them as raw text).
+ */
+export function escapeKeepingMentions(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(SLACK_REFERENCE)) {
+    out += escapeMrkdwn(text.slice(last, m.index)) + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + escapeMrkdwn(text.slice(last));
+}
+
 export function section(text: string): Block {
   return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.sectionText) } };
 }

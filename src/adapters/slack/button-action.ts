@@ -3,7 +3,7 @@ import type { ActionInput } from '../../commands/handle-action.js';
 import type { CommandReply } from '../../commands/types.js';
 import type { Logger } from '../../log.js';
 import { ACTION_IDS } from '../../render/confirm.js';
-import { escapeMrkdwn } from '../../render/limits.js';
+import { escapeKeepingMentions } from '../../render/limits.js';
 
 export type HandleAction = (input: ActionInput) => Promise<CommandReply>;
 
@@ -16,6 +16,7 @@ const ACTION_OF: Record<string, ActionInput['action']> = {
 /** Matches devbot's buttons (Confirm, Cancel, Retry). */
 export const BUTTON_ACTION_IDS = new RegExp(`^(${Object.keys(ACTION_OF).join('|')})$`);
 
+/** Slack's own references in a reply: user and channel mentions devbot writes on purpose. */
 /**
  * A click on one of devbot's buttons, arriving as a signed interaction payload: acked at once,
  * handed to handleAction, and its answer shown only to the clicker (the shared message itself is
@@ -35,7 +36,7 @@ export function createButtonListener(opts: { handleAction: HandleAction; log: Lo
       transport: { kind: 'slack' },
       requestId: body.trigger_id ?? `${body.user.id}-${action.action_ts}`,
     });
-    await respond({ response_type: 'ephemeral', replace_original: false, text: escapeMrkdwn(reply.text) }).catch((err: unknown) =>
+    await respond({ response_type: 'ephemeral', replace_original: false, text: escapeKeepingMentions(reply.text) }).catch((err: unknown) =>
       opts.log.warn({ err }, 'could not answer the button click through response_url'),
     );
   };

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { AllMiddlewareArgs, RespondArguments, SlackCommandMiddlewareArgs, SlashCommand } from '@slack/bolt';
 import type { CommandInput, CommandReply } from '../../commands/types.js';
 import type { Logger } from '../../log.js';
-import { escapeMrkdwn } from '../../render/limits.js';
+import { escapeKeepingMentions } from '../../render/limits.js';
 import { toSlackBlocks } from './slack-chat.js';
 
 export type HandleCommand = (input: CommandInput) => Promise<CommandReply>;
@@ -53,7 +53,8 @@ export function createSlashCommandListener(opts: { handleCommand: HandleCommand;
 function toResponse(outcome: Outcome, log: Logger): RespondArguments & { response_type: 'ephemeral' } {
   if (outcome.ok) {
     // Replies are plain text with usage lines such as `<service>`; Slack would read <…> as a link.
-    const text = escapeMrkdwn(outcome.reply.text);
+    // devbot's own <@U…> mentions stay mentions.
+    const text = escapeKeepingMentions(outcome.reply.text);
     const { blocks } = outcome.reply;
     return blocks ? { response_type: 'ephemeral', text, blocks: toSlackBlocks(blocks) } : { response_type: 'ephemeral', text };
   }
