@@ -23,6 +23,8 @@ export interface ActionInput {
   requestId: string;
 }
 
+const NOT_PENDING = 'This request is no longer pending: it was already answered or it expired. Run the command again if it is still needed.';
+
 /**
  * Confirm / Cancel / Retry. Only users the ACL allows to run the command may confirm it; where the
  * environment needs two approvals, the requester's own click does not count. Never throws.
@@ -32,11 +34,16 @@ export async function handleAction(input: ActionInput, deps: HandleDeps): Promis
   try {
     if (input.action === 'retry') return await retry(input, deps);
     const pending = await deps.confirmations.get(input.value);
-    if (!pending) return { text: 'This request is no longer pending: it was already answered or it expired. Run the command again if it is still needed.', outcome: 'answered' };
+    if (!pending) return { text: NOT_PENDING, outcome: 'answered' };
+    // Kept a little past its expiry for the expire job to close it; a click after expiresAt is too late.
+    if (Date.parse(pending.expiresAt) <= deps.now().getTime()) return { text: NOT_PENDING, outcome: 'answered' };
     const channel = resolveChannel(deps.config, input.channel, input.channelName);
     const allowed = decide(deps.config.acl, { user: input.user }, { verb: pending.verb as Verb, target: pending.target, channel: { id: channel.id, name: channel.name }, environment: pending.environment });
     if (input.action === 'decline') return await decline(pending, input, allowed.allowed, deps);
-    if (!allowed.allowed) return { text: `:no_entry: Only someone allowed to run \`${pending.verb}\` here may confirm it: ${allowed.reason}`, outcome: 'denied' };
+    if (!allowed.allowed) {
+      await auditRefusal(pending, input, deps, allowed.reason);
+      return { text: `:no_entry: Only someone allowed to run \`${pending.verb}\` here may confirm it: ${allowed.reason}`, outcome: 'denied' };
+    }
     return await confirm(pending, input, deps);
   } catch (e) {
     const ref = randomUUID().slice(0, 8);
@@ -76,13 +83,24 @@ async function confirm(pending: PendingConfirmation, input: ActionInput, deps: H
 }
 
 async function decline(pending: PendingConfirmation, input: ActionInput, allowed: boolean, deps: HandleDeps): Promise<CommandReply> {
-  if (input.user !== pending.requester && !allowed) return { text: `:no_entry: Only <@${pending.requester}> or someone allowed to run \`${pending.verb}\` here may cancel this request.`, outcome: 'denied' };
+  if (input.user !== pending.requester && !allowed) {
+    await auditRefusal(pending, input, deps, 'not the requester, and not allowed to run it here');
+    return { text: `:no_entry: Only <@${pending.requester}> or someone allowed to run \`${pending.verb}\` here may cancel this request.`, outcome: 'denied' };
+  }
   const taken = await deps.confirmations.take(pending.id);
   if (!taken) return { text: 'This request was already answered.', outcome: 'answered' };
   if (taken.lockTarget) await deps.locks.release(taken.lockTarget, taken.action.jobId);
   if (taken.message) await deps.chatFor(taken.transport).update(taken.message, renderConfirmClosed(taken, `:no_entry_sign: Cancelled by <@${input.user}>. Nothing was done.`));
   await deps.audit.append({ event: 'declined', user: input.user, channel: input.channelName, text: pending.text, target: pending.target, jobId: pending.action.jobId });
   return { text: 'Cancelled; nothing was done.', outcome: 'answered' };
+}
+
+/** A click the ACL refused is an access decision like any other: it goes to the audit trail. */
+async function auditRefusal(pending: PendingConfirmation, input: ActionInput, deps: HandleDeps, reason: string): Promise<void> {
+  await deps.audit.append({
+    event: 'denied', user: input.user, channel: input.channelName, text: pending.text, decision: 'denied',
+    target: pending.target, jobId: pending.action.jobId, outcome: `${input.action} refused: ${reason}`,
+  });
 }
 
 /** Retry runs the failed job's command again, as the clicking user, through the whole command path. */

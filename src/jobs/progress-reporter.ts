@@ -1,7 +1,8 @@
 import type { Logger } from '../log.js';
 import type { Chat, ChatMessage } from '../ports/chat.js';
 import type { JobOutcome, JobStateStore, ProgressState, StepState } from '../ports/job-state.js';
-import { renderProgress } from '../render/progress.js';
+import { fitMessage } from '../render/limits.js';
+import { renderProgress, SUMMARY_SHOWN } from '../render/progress.js';
 import { chunkLines } from '../render/chunk-lines.js';
 
 /** What a job uses to show its progress. One live message per job, its thread for the details. */
@@ -13,7 +14,11 @@ export interface Progress {
   step<T>(name: string, fn: () => Promise<T>): Promise<T | undefined>;
   /** Adds a line to the message's thread (coalesced with other lines). */
   log(line: string): void;
-  /** Ends the job's message. `final` replaces the step list with a message of the job's own (e.g. the status report). */
+  /**
+   * Ends the job's message. `final` replaces the step list with a message of the job's own (e.g.
+   * the status report). Retries the final state for about half a minute, then logs and gives up:
+   * a chat outage never fails the job itself.
+   */
   finish(outcome: JobOutcome, summary: string, final?: ChatMessage): Promise<void>;
 }
 
@@ -34,10 +39,13 @@ export interface ProgressOptions {
 
 const FINAL_ATTEMPTS = 6;
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /**
  * Starts (or, after a worker died, resumes) a job's progress message. Changes are coalesced into
- * at most one update per `minIntervalMs`; a failed update is retried later, and the final state is
- * retried until it lands, so a rate-limited burst never loses the end of the story.
+ * at most one write per `minIntervalMs` (the final one included); a failed update is retried
+ * later, and the final state is retried with backoff for about half a minute, so a rate-limited
+ * burst never loses the end of the story.
  */
 export async function startProgress(opts: ProgressOptions): Promise<Progress> {
   const interval = opts.minIntervalMs ?? 1000;
@@ -46,40 +54,52 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
   const state: ProgressState = previous && resumed
     ? { ...previous, resumed: previous.resumed + 1, steps: previous.steps.filter((s) => s.status !== 'running') }
     : { jobId: opts.jobId, title: opts.title, requestedBy: opts.requestedBy, startedAt: opts.now().toISOString(), steps: [], resumed: 0 };
+  // Steps an earlier attempt finished, counted by name: each is skipped once, so a job that runs
+  // a step of the same name twice in one run still runs the second one.
+  const doneEarlier = new Map<string, number>();
+  for (const s of resumed ? state.steps : []) if (s.status === 'done') doneEarlier.set(s.name, (doneEarlier.get(s.name) ?? 0) + 1);
   let final: ChatMessage | undefined;
   let threadLines: string[] = resumed ? ['Resumed on another worker: the previous one stopped answering. Finished steps are not run again.'] : [];
   let dirty = true;
-  let lastFlushAt = 0;
+  let lastWriteAt = -Infinity;
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> | undefined;
+  /** While finish() runs it alone decides when to write; after it gave up, nothing is written. */
+  let finishing = false;
 
   const send = async () => {
-    const message = final ?? renderProgress(state, opts.now());
+    const message = final ? fitMessage(final) : renderProgress(state, opts.now());
     if (!state.message) state.message = await opts.chat.post(opts.channel, message);
     else await opts.chat.update(state.message, message);
     await opts.store.save(state);
-    const lines = threadLines;
+    // A chunk leaves the queue only once posted, so a failure re-sends the rest, not the lot.
+    const chunks = chunkLines(threadLines);
     threadLines = [];
-    try {
-      for (const chunk of chunkLines(lines)) await opts.chat.post(opts.channel, { text: chunk }, { threadTs: state.message.ts });
-    } catch (e) {
-      threadLines = [...lines, ...threadLines];
-      throw e;
+    while (chunks.length) {
+      try {
+        await opts.chat.post(opts.channel, { text: chunks[0]! }, { threadTs: state.message.ts });
+      } catch (e) {
+        threadLines = [...chunks, ...threadLines];
+        throw e;
+      }
+      chunks.shift();
     }
   };
 
   const flush = async (): Promise<void> => {
+    clearTimeout(timer);
     timer = undefined;
     if (flushing) return flushing;
     if (!dirty && threadLines.length === 0) return;
     dirty = false;
-    lastFlushAt = Date.now();
     flushing = send()
       .catch((err: unknown) => {
         dirty = true;
         opts.log.warn({ err }, 'progress update failed; will retry');
       })
       .finally(() => {
+        // The pace counts from the end of a write: one delayed by a 429 is not followed at once.
+        lastWriteAt = Date.now();
         flushing = undefined;
         if (dirty || threadLines.length) schedule();
       });
@@ -87,8 +107,8 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
   };
 
   const schedule = () => {
-    if (timer || flushing) return;
-    timer = setTimeout(() => void flush(), Math.max(0, lastFlushAt + interval - Date.now()));
+    if (timer || flushing || finishing) return;
+    timer = setTimeout(() => void flush(), Math.max(0, lastWriteAt + interval - Date.now()));
   };
   const changed = () => {
     dirty = true;
@@ -100,8 +120,11 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
 
   return {
     async step(name, fn) {
-      const earlier = state.steps.find((s) => s.name === name && s.status === 'done');
-      if (earlier) return undefined;
+      const earlier = doneEarlier.get(name) ?? 0;
+      if (earlier > 0) {
+        doneEarlier.set(name, earlier - 1);
+        return undefined;
+      }
       opts.signal?.throwIfAborted();
       const step: StepState = { name, status: 'running', startedAt: opts.now().toISOString() };
       state.steps.push(step);
@@ -112,7 +135,7 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
         return value;
       } catch (e) {
         step.status = 'failed';
-        step.detail = (e as Error).message;
+        step.detail = e instanceof Error ? e.message : String(e);
         throw e;
       } finally {
         step.endedAt = opts.now().toISOString();
@@ -127,20 +150,27 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
     async finish(outcome, summary, finalMessage) {
       state.result = { outcome, summary, endedAt: opts.now().toISOString() };
       final = finalMessage;
+      // The message shows the start of a long summary; the thread gets all of it.
+      if (summary.length > SUMMARY_SHOWN) threadLines.push(summary);
+      finishing = true;
       clearTimeout(timer);
       timer = undefined;
       for (let attempt = 1; ; attempt++) {
         await flushing;
+        await sleep(Math.max(0, lastWriteAt + interval - Date.now()));
         dirty = true;
         await flush();
-        if (!dirty) return;
+        if (!dirty) {
+          // Landed: a line logged after the end (a retry notice) may still go to the thread.
+          finishing = false;
+          if (threadLines.length) schedule();
+          return;
+        }
         if (attempt >= FINAL_ATTEMPTS) {
           opts.log.error({ attempts: attempt }, 'could not post the final state of the job');
           return;
         }
-        clearTimeout(timer);
-        timer = undefined;
-        await new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** attempt, 8000)));
+        await sleep(Math.min(1000 * 2 ** attempt, 8000));
       }
     },
   };

@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../ports/chat.js';
-import type { ProgressState, StepStatus } from '../ports/job-state.js';
+import type { ProgressState, StepState, StepStatus } from '../ports/job-state.js';
 import { ACTION_IDS } from './confirm.js';
 import { context, escapeMrkdwn, fitMessage, section, SLACK_LIMITS, truncate } from './limits.js';
 
@@ -7,44 +7,70 @@ const MARK: Record<StepStatus, string> = { done: ':white_check_mark:', running: 
 const TEXT_MARK: Record<StepStatus, string> = { done: '[done]', running: '[....]', failed: '[FAIL]', skipped: '[skip]' };
 const OUTCOME = { succeeded: ':large_green_circle: Succeeded', failed: ':red_circle: Failed', cancelled: ':white_circle: Cancelled' } as const;
 
-/** Steps shown in the message; the rest are counted and left to the thread. */
+/** Steps shown in the message at most; the rest are counted and left to the thread. */
 const SHOWN_HEAD = 5;
 const SHOWN_TAIL = 15;
+/** Per-step cuts, so twenty long steps still fit one section; the thread has them in full. */
+const NAME_MAX = 150;
+const DETAIL_MAX = 200;
+const TITLE_MAX = 200;
+/** The longest summary the message shows; the progress reporter posts a longer one to the thread. */
+export const SUMMARY_SHOWN = 1_500;
+const CUT = '… (full text in the thread)';
 
 function elapsed(from: string, to: Date): string {
   const s = Math.max(0, Math.round((to.getTime() - new Date(from).getTime()) / 1000));
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${s % 60}s`;
 }
 
-/** Which steps the message lists: all of them, or the first few and the latest, with a gap line. */
-function visibleSteps<T>(steps: T[]): Array<T | { hidden: number }> {
-  if (steps.length <= SHOWN_HEAD + SHOWN_TAIL) return steps;
-  return [...steps.slice(0, SHOWN_HEAD), { hidden: steps.length - SHOWN_HEAD - SHOWN_TAIL }, ...steps.slice(-SHOWN_TAIL)];
+/**
+ * The step list as text of at most `budget` chars: the first few steps and the latest ones with a
+ * gap line between. When even those do not fit, the earliest are dropped first: the latest (the
+ * running or failed one) is what a reader looks for.
+ */
+function fitSteps(steps: StepState[], line: (s: StepState) => string, gap: (hidden: number) => string, budget: number): string {
+  let head = Math.min(SHOWN_HEAD, steps.length);
+  let tail = Math.min(SHOWN_TAIL, steps.length - head);
+  for (;;) {
+    const hidden = steps.length - head - tail;
+    const text = [...steps.slice(0, head).map(line), ...(hidden ? [gap(hidden)] : []), ...steps.slice(steps.length - tail).map(line)].join('\n');
+    if (text.length <= budget || head + tail <= 1) return truncate(text, Math.max(0, budget), '…');
+    if (head > 0) head--;
+    else tail--;
+  }
 }
 
-/** A job's one live message: title, requester, steps, elapsed time, final result. Pure. */
+const name = (s: StepState) => truncate(s.name, NAME_MAX, '…');
+const detail = (s: StepState) => (s.detail ? truncate(s.detail, DETAIL_MAX, '…') : undefined);
+const blockLine = (s: StepState) => `${MARK[s.status]} ${escapeMrkdwn(name(s))}${s.detail ? ` — ${escapeMrkdwn(detail(s)!)}` : ''}`;
+const textLine = (s: StepState) => `  ${TEXT_MARK[s.status]} ${name(s)}${s.detail ? ` — ${detail(s)!}` : ''}`;
+
+/** A job's one live message: title, requester, steps, elapsed time, final result. Pure; always within Slack's limits. */
 export function renderProgress(state: ProgressState, now: Date): ChatMessage {
   const end = state.result ? new Date(state.result.endedAt) : now;
+  const title = truncate(state.title, TITLE_MAX, '…');
   const status = state.result ? OUTCOME[state.result.outcome] : ':arrows_counterclockwise: Running';
   const resumed = state.resumed ? ` · resumed ${state.resumed === 1 ? 'once' : `${state.resumed} times`} after a worker was lost` : '';
-  const lines = visibleSteps(state.steps).map((s) =>
-    'hidden' in s ? `… ${s.hidden} more steps (all in the thread)` : `${MARK[s.status]} ${escapeMrkdwn(s.name)}${s.detail ? ` — ${escapeMrkdwn(truncate(s.detail, 200))}` : ''}`,
-  );
-  const textLines = visibleSteps(state.steps).map((s) => ('hidden' in s ? `  … ${s.hidden} more steps` : `  ${TEXT_MARK[s.status]} ${s.name}${s.detail ? ` — ${truncate(s.detail, 200)}` : ''}`));
+  const summary = state.result ? truncate(state.result.summary, SUMMARY_SHOWN, CUT) : undefined;
+  const failed = state.result?.outcome === 'failed';
+
   const blocks = [
-    section(`*${escapeMrkdwn(state.title)}* — ${status}`),
+    section(`*${escapeMrkdwn(title)}* — ${status}`),
     context(`job \`${state.jobId}\` · requested by <@${state.requestedBy}> · ${elapsed(state.startedAt, end)}${resumed}`),
   ];
-  if (lines.length) blocks.push(section(lines.join('\n')));
-  if (state.result) blocks.push(section(escapeMrkdwn(truncate(state.result.summary, SLACK_LIMITS.sectionText))));
-  if (state.result?.outcome === 'failed') {
+  if (state.steps.length) {
+    blocks.push(section(fitSteps(state.steps, blockLine, (n) => `… ${n} more steps (all in the thread)`, SLACK_LIMITS.sectionText)));
+  }
+  if (summary !== undefined) blocks.push(section(escapeMrkdwn(summary)));
+  if (failed) {
     blocks.push({ type: 'actions', elements: [{ type: 'button', action_id: ACTION_IDS.retry, value: state.jobId, text: { type: 'plain_text', text: 'Retry' } }] });
   }
-  const text = [
-    `${state.title} — ${state.result ? state.result.outcome : 'running'} (job ${state.jobId}, ${elapsed(state.startedAt, end)}${resumed.replace(' · ', ', ')})`,
-    ...textLines,
-    ...(state.result ? [state.result.summary] : []),
-    ...(state.result?.outcome === 'failed' ? [`[Retry] (retry job ${state.jobId})`] : []),
-  ].join('\n');
+
+  const headLine = `${title} — ${state.result ? state.result.outcome : 'running'} (job ${state.jobId}, ${elapsed(state.startedAt, end)}${resumed.replace(' · ', ', ')})`;
+  const tail = [...(summary !== undefined ? [summary] : []), ...(failed ? [`[Retry] (retry job ${state.jobId})`] : [])].join('\n');
+  // The step list gets what the head and tail lines leave of the text limit, so neither is cut.
+  const budget = SLACK_LIMITS.messageText - headLine.length - 1 - (tail ? tail.length + 1 : 0);
+  const steps = state.steps.length ? fitSteps(state.steps, textLine, (n) => `  … ${n} more steps`, budget) : '';
+  const text = [headLine, ...(steps ? [steps] : []), ...(tail ? [tail] : [])].join('\n');
   return fitMessage({ text, blocks });
 }

@@ -21,6 +21,8 @@ export interface RecordedCall {
   error?: string;
   /** For `response_url` calls: the id in /response/<id>. */
   responseId?: string;
+  /** For a successful `chat.postMessage`: the ts the fake gave the new message (its id in the channel). */
+  ts?: string;
   receivedAt: number;
 }
 
@@ -79,7 +81,8 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       return void reply(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
     }
     const result = failure ? { ok: false as const, error: failure.error } : answer(method, body, bearer || hadToken);
-    record(200, result.ok ? undefined : String(result.error));
+    const posted = method === 'chat.postMessage' && typeof result.ts === 'string' ? { ts: result.ts } : {};
+    record(200, result.ok ? undefined : String(result.error), posted);
     reply(res, 200, result);
   }
 

@@ -81,3 +81,78 @@ export async function postSlashCommand(
   const text = await res.text();
   return { status: res.status, body: text, json: () => JSON.parse(text) as unknown };
 }
+
+/** One button click as Slack describes it inside a `block_actions` payload. */
+export interface ButtonClick {
+  /** Who clicked. */
+  userId: string;
+  userName?: string;
+  /** Where the message with the button is. */
+  channelId: string;
+  channelName: string;
+  /** The button's action_id and value, as the message rendered them. */
+  actionId: string;
+  value: string;
+  blockId?: string;
+  /** The ts of the message holding the button. */
+  messageTs?: string;
+  /** Where the app's respond() goes; point it at the fake (`fake.responseUrl(id)`). */
+  responseUrl: string;
+  /** Unique per click (default: a fresh one, as Slack makes). */
+  triggerId?: string;
+}
+
+/** A realistic `block_actions` interaction payload for a click on a message button. */
+export function blockActionsPayload(click: ButtonClick): Record<string, unknown> {
+  const now = Date.now() / 1000;
+  const triggerId = click.triggerId ?? `${Math.floor(now)}.${randomBytes(4).readUInt32BE()}.${randomBytes(8).toString('hex')}`;
+  const team = { id: 'T0000001', domain: 'devbot-test' };
+  return {
+    type: 'block_actions',
+    user: { id: click.userId, username: click.userName ?? click.userId.toLowerCase(), name: click.userName ?? click.userId.toLowerCase(), team_id: team.id },
+    api_app_id: 'A0DEVBOT',
+    token: 'deprecated-verification-token',
+    container: { type: 'message', message_ts: click.messageTs ?? `${now.toFixed(6)}`, channel_id: click.channelId, is_ephemeral: false },
+    trigger_id: triggerId,
+    team,
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: click.channelId, name: click.channelName },
+    message: { type: 'message', ts: click.messageTs ?? `${now.toFixed(6)}`, text: '', user: 'U0DEVBOT', bot_id: 'B0DEVBOT' },
+    state: { values: {} },
+    response_url: click.responseUrl,
+    actions: [
+      {
+        type: 'button',
+        action_id: click.actionId,
+        block_id: click.blockId ?? 'devbot',
+        text: { type: 'plain_text', text: click.actionId, emoji: true },
+        value: click.value,
+        action_ts: now.toFixed(6),
+      },
+    ],
+  };
+}
+
+/**
+ * POSTs a signed interaction (`payload=<json>`, form-encoded, as Slack sends button clicks) into
+ * the receiver. `url` is the events URL or the app's origin. Returns the HTTP status and raw body.
+ */
+export async function postInteraction(
+  url: string,
+  secret: string,
+  payload: Record<string, unknown>,
+  opts: PostOptions = {},
+): Promise<{ status: number; body: string }> {
+  const target = new URL(url);
+  if (target.pathname === '/' || target.pathname === '') target.pathname = '/slack/events';
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  const signed = signSlackRequest(opts.badSignature ? `${secret}-wrong` : secret, body, opts.timestamp);
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    ...(opts.omitHeaders ? {} : signed),
+    ...(opts.retryNum !== undefined ? { 'x-slack-retry-num': String(opts.retryNum), 'x-slack-retry-reason': 'http_timeout' } : {}),
+  };
+  const res = await fetch(target, { method: 'POST', headers, body });
+  return { status: res.status, body: await res.text() };
+}

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { Deps } from '../../deps.js';
 import { UsageError } from '../../errors.js';
 import { requestConfirmation } from '../../jobs/confirm/request-confirmation.js';
+import { escapeMrkdwn, section } from '../../render/limits.js';
 import type { CommandInput, CommandReply } from '../types.js';
 import type { CommandOf } from '../command.js';
 
@@ -20,14 +22,22 @@ export async function answerCancel(
   const job = await deps.queue.get(command.job);
   if (!job) throw new UsageError(`There is no job \`${command.job}\`. \`/dev jobs\` lists the current ones.`);
   if (job.state === 'completed' || job.state === 'failed') return { text: `Job \`${job.id}\` has already finished (${job.state}).`, outcome: 'answered' };
-  if (job.user !== input.user && !(command.yes && ctx.maySkipConfirmation)) {
+  // Someone else's job is governed by the policy of its own environment: its approvals, and no
+  // `--yes` where two people must agree (wherever the cancel was typed).
+  const environment = deps.config.environments[job.data.environment] ? job.data.environment : ctx.environment;
+  const approvals = deps.config.environments[environment]?.approvals ?? 1;
+  if (job.user !== input.user && !(command.yes && ctx.maySkipConfirmation && approvals < 2)) {
+    const what = `This cancels job ${job.id} (\`/dev ${job.text}\`) of <@${job.user}>, now ${job.state}.`;
     await requestConfirmation(deps, deps.chatFor(input.transport), {
-      id: `cancel-${job.id}`,
+      // One per request (the same across Slack's retries of it): a request asked again after an
+      // earlier one expired gets its own expiry, and its own message closed when it expires.
+      id: `cancel-${job.id}-${createHash('sha256').update(input.requestId).digest('hex').slice(0, 8)}`,
       action: { type: 'cancel', jobId: job.id },
-      requester: input.user, channel: input.channel, channelName: input.channelName, environment: ctx.environment,
-      transport: input.transport, text: input.text.replace(/^\s*\/dev\s*/, ''), verb: 'cancel', target: job.target, approvals: 1,
-    }, { text: `This cancels job ${job.id} (\`/dev ${job.text}\`) of <@${job.user}>, now ${job.state}.` });
-    return { text: `Job \`${job.id}\` belongs to <@${job.user}>: confirm the cancellation in the channel.`, outcome: 'queued' };
+      requester: input.user, channel: input.channel, channelName: input.channelName, environment,
+      transport: input.transport, text: input.text.replace(/^\s*\/dev\s*/, ''), verb: 'cancel', target: job.target, approvals,
+    }, { text: what, blocks: [section(`This cancels job \`${job.id}\` (\`/dev ${escapeMrkdwn(job.text)}\`) of <@${job.user}>, now ${job.state}.`)] });
+    const note = command.yes ? ' (`--yes` is not allowed for you here, or this environment needs a second approver.)' : '';
+    return { text: `Job \`${job.id}\` belongs to <@${job.user}>: confirm the cancellation in the channel.${note}`, outcome: 'queued' };
   }
   return { text: await performCancel(job.id, input.user, deps), outcome: 'answered' };
 }

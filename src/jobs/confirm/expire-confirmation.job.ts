@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { renderConfirmClosed } from '../../render/confirm.js';
+import { formatWait, renderConfirmClosed } from '../../render/confirm.js';
 import type { JobKind } from '../job-kind.js';
 
 export const EXPIRE_CONFIRMATION_KIND = 'expire-confirmation';
@@ -13,8 +13,8 @@ export const expireConfirmationJob: JobKind<{ confirmationId: string }> = {
     const pending = await deps.confirmations.take(confirmationId);
     if (!pending) return; // answered in time
     if (pending.lockTarget) await deps.locks.release(pending.lockTarget, pending.action.jobId);
-    const minutes = Math.round(deps.config.jobs.confirmTimeoutMs / 60_000);
-    if (pending.message) await chat.update(pending.message, renderConfirmClosed(pending, `:hourglass: Expired: nobody confirmed within ${minutes} min. Nothing was done; run the command again if it is still needed.`));
+    const within = formatWait(deps.config.jobs.confirmTimeoutMs);
+    if (pending.message) await chat.update(pending.message, renderConfirmClosed(pending, `:hourglass: Expired: nobody confirmed within ${within}. Nothing was done; run the command again if it is still needed.`));
     await deps.audit.append({ event: 'expired', user: pending.requester, channel: pending.channelName, text: pending.text, target: pending.target, jobId: pending.action.jobId });
   },
 };

@@ -4,6 +4,9 @@ import type { PendingConfirmation } from '../../ports/confirmations.js';
 import { renderConfirmRequest } from '../../render/confirm.js';
 import { EXPIRE_CONFIRMATION_KIND } from './expire-confirmation.job.js';
 
+/** How long a confirmation outlives its expiry, for the expire job to run late (a busy or restarting worker). */
+export const EXPIRY_GRACE_MS = 60_000;
+
 /**
  * Posts a dangerous command's preview with Confirm / Cancel, remembers it until it expires, and
  * schedules the job that marks the message expired if nobody answers.
@@ -16,7 +19,11 @@ export async function requestConfirmation(
 ): Promise<PendingConfirmation> {
   const ttl = deps.config.jobs.confirmTimeoutMs;
   const full: PendingConfirmation = { ...pending, preview, approvers: [], expiresAt: new Date(deps.now().getTime() + ttl).toISOString() };
-  await deps.confirmations.create(full, ttl);
+  // Kept past its expiry so the expire job (due at expiresAt) still finds it, says so on the
+  // message and releases the lock; clicks after expiresAt are refused by the clock (handleAction).
+  await deps.confirmations.create(full, ttl + EXPIRY_GRACE_MS);
+  // Recorded before the buttons appear, so no answer to it can precede it in the trail.
+  await deps.audit.append({ event: 'confirm_requested', user: pending.requester, channel: pending.channelName, text: pending.text, target: pending.target, jobId: pending.action.jobId });
   const message = await chat.post(pending.channel, renderConfirmRequest(full, preview));
   await deps.confirmations.attachMessage(full.id, message);
   await deps.queue.enqueue(
@@ -31,6 +38,5 @@ export async function requestConfirmation(
     },
     { jobId: `expire-${full.id}`, delayMs: ttl },
   );
-  await deps.audit.append({ event: 'confirm_requested', user: pending.requester, channel: pending.channelName, text: pending.text, target: pending.target, jobId: pending.action.jobId });
   return { ...full, message };
 }
