@@ -52,9 +52,30 @@ async function decideAndRun(input: CommandInput, deps: HandleDeps, log: HandleDe
   const decision = decide(deps.config.acl, where.principal, { verb: command.verb, target, channel: where.channel, environment: env });
   const text = input.text.replace(/^\s*\/dev\b\s*/, '');
   log.info({ verb: command.verb, target, environment: env, allowed: decision.allowed, rule: decision.rule }, 'acl decision');
-  await deps.audit.append({ event: decision.allowed ? 'command' : 'denied', user: input.user, channel: channel.name, text, decision: decision.allowed ? 'allowed' : 'denied', rule: decision.rule, target });
+  // Written alongside the work rather than before it: one round trip on the ack path, not two.
+  const [audited, reply] = await Promise.allSettled([
+    deps.audit.append({ event: decision.allowed ? 'command' : 'denied', user: input.user, channel: channel.name, text, decision: decision.allowed ? 'allowed' : 'denied', rule: decision.rule, target }),
+    answer(command, { input, text, env, target, decision, isAvailable }, deps),
+  ]);
+  // The work is done (a job may be queued): a lost audit entry is logged loudly, not hidden behind a failed reply.
+  if (audited.status === 'rejected') log.error({ err: audited.reason, verb: command.verb }, 'could not write the audit entry');
+  if (reply.status === 'rejected') throw reply.reason;
+  return reply.value;
+}
+
+interface Decided {
+  input: CommandInput;
+  text: string;
+  env: string;
+  target: string | undefined;
+  decision: Decision;
+  isAvailable: (verb: Command['verb']) => boolean;
+}
+
+async function answer(command: Command, d: Decided, deps: HandleDeps): Promise<CommandReply> {
+  const { input, text, env, decision } = d;
   if (!decision.allowed) throw new AccessDeniedError(decision.reason);
-  if (!isAvailable(command.verb)) throw new NotAvailableError(command.verb);
+  if (!d.isAvailable(command.verb)) throw new NotAvailableError(command.verb);
 
   const envConfig = deps.config.environments[env]!;
   const maySkip = maySkipConfirmation(deps.config.acl, decision.rule, envConfig);

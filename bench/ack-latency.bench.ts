@@ -1,0 +1,107 @@
+/**
+ * Slash-command ack latency: signed `/dev status` POSTs into devbot's real Bolt receiver (parse,
+ * ACL, audit, queue on a real Redis) side by side with a bare Bolt app that only acks, at 1 and at
+ * 50 concurrent requests. Goal: devbot ≤ 1.2× the bare app, and p99 < 100 ms.
+ * Run: npm run bench:ack   (REQUESTS=2000 per row by default, RUNS=5)
+ */
+import { request, Agent } from 'node:http';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFakeSlackApi } from '../test/fakes/slack-api.js';
+import { signSlackRequest, slashCommandBody } from '../test/fakes/slack-signing.js';
+import { freePorts } from '../tools/local-cluster/free-port.js';
+import { startLocalCluster, waitFor } from '../tools/local-cluster/index.js';
+import { isListening } from '../tools/local-cluster/wait-for.js';
+import { machine, median, percentile, recordSection, table } from './lib/report.js';
+
+const SECRET = 'bench-signing-secret';
+const REQUESTS = Number(process.env['REQUESTS'] ?? 2000);
+const RUNS = Number(process.env['RUNS'] ?? 5);
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+function post(port: number, body: string): Promise<number> {
+  const headers = { ...signSlackRequest(SECRET, body), 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) };
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/slack/events', method: 'POST', headers, agent }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`HTTP ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** `total` requests, `concurrency` in flight at a time; latencies in ms. */
+async function load(port: number, total: number, concurrency: number): Promise<number[]> {
+  const latencies: number[] = [];
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < total) {
+      next++;
+      latencies.push(await post(port, slashCommandBody({ text: 'status', user_id: 'U_BENCH', channel_id: 'C_OPS', channel_name: 'ops' })));
+    }
+  }));
+  return latencies;
+}
+
+const cluster = await startLocalCluster({ memberNames: ['e1'] });
+const fake = await startFakeSlackApi();
+const dir = mkdtempSync(join(tmpdir(), 'bench-ack-'));
+const configFile = join(dir, 'devbot.yaml');
+writeFileSync(configFile, `
+redis: { url: ${cluster.redisUrl}, prefix: bench-ack }
+environments: { local: { etcd: { endpoints: [${cluster.etcd.endpoints[0]}] } } }
+channels: { ops: { id: C_OPS, environment: local } }
+acl: { rules: [{ name: bench, users: [U_BENCH], verbs: [status], channels: [ops], environments: [local] }] }
+log: { level: silent }
+`);
+const [devbotPort = 0, barePort = 0] = await freePorts(2);
+const env = { ...process.env, DEVBOT_SLACK_BOT_TOKEN: 'xoxb-bench', DEVBOT_SLACK_SIGNING_SECRET: SECRET, DEVBOT_SLACK_API_URL: fake.url, DEVBOT_SLACK_PORT: String(devbotPort), SECRET, SLACK_API_URL: fake.url, PORT: String(barePort) };
+// Each server in a process of its own, as deployed; this process only generates load.
+const servers = [
+  spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve', '--config', configFile], { env, stdio: 'ignore' }),
+  spawn(process.execPath, ['--import', 'tsx', 'bench/lib/bare-bolt-app.ts'], { env, stdio: 'ignore' }),
+];
+await waitFor('both servers to listen', async () => (await isListening(devbotPort)) && (await isListening(barePort)), { timeoutMs: 30_000 });
+const devbot = { port: () => devbotPort };
+
+try {
+  const rows: Array<Array<string | number>> = [];
+  const summary: string[] = [];
+  for (const concurrency of [1, 50]) {
+    await load(barePort, 200, concurrency); // warm-up, both
+    await load(devbot.port()!, 200, concurrency);
+    const runs = { bare: { p50: [] as number[], p99: [] as number[] }, devbot: { p50: [] as number[], p99: [] as number[] } };
+    for (let run = 0; run < RUNS; run++) {
+      // Alternate which goes first, so neither always runs on a warmer machine.
+      const order = run % 2 ? (['devbot', 'bare'] as const) : (['bare', 'devbot'] as const);
+      for (const who of order) {
+        const lat = await load(who === 'bare' ? barePort : devbot.port()!, REQUESTS, concurrency);
+        runs[who].p50.push(percentile(lat, 50));
+        runs[who].p99.push(percentile(lat, 99));
+      }
+    }
+    const b50 = median(runs.bare.p50), b99 = median(runs.bare.p99), d50 = median(runs.devbot.p50), d99 = median(runs.devbot.p99);
+    rows.push([concurrency, b50.toFixed(2), b99.toFixed(2), d50.toFixed(2), d99.toFixed(2), (d50 / b50).toFixed(2), (d99 / b99).toFixed(2)]);
+    summary.push(`concurrency ${concurrency}: devbot p99 ${d99.toFixed(1)} ms (${(d99 / b99).toFixed(2)}× bare)`);
+  }
+  const out = table(['concurrency', 'bare p50 ms', 'bare p99 ms', 'devbot p50 ms', 'devbot p99 ms', 'ratio p50', 'ratio p99'], rows);
+  console.log(out);
+  console.log(summary.join('\n'));
+  recordSection('ack', `## Slash-command ack latency
+
+Goal: ≤ 1.2× a bare Bolt app that only acks, and p99 < 100 ms. ${summary.join('; ')}.
+Command: \`npm run bench:ack\` (REQUESTS=${REQUESTS} per row and run, RUNS=${RUNS}; figures are the median over runs of each run's p50 / p99).
+Machine: ${machine()}. Date: ${new Date().toISOString().slice(0, 10)}. Each server in its own process (devbot = \`devbot serve\`), load from a third; keep-alive HTTP on loopback; devbot does parse, ACL, audit
+append and the BullMQ add on a real local Redis before it acks; the bare app acks a constant.
+
+${out}`);
+} finally {
+  servers.forEach((p) => p.kill('SIGTERM'));
+  await fake.close();
+  await cluster.stop();
+  agent.destroy();
+}
