@@ -1,3 +1,4 @@
+import { createAwsPorts, type AwsPorts } from './adapters/aws/aws-clients.js';
 import { createBullmqQueue } from './adapters/bullmq/bullmq-queue.js';
 import { createStreamChat } from './adapters/console/stream-chat.js';
 import { createEtcdCluster } from './adapters/etcd/etcd-cluster.js';
@@ -11,6 +12,7 @@ import { createRedisJobState } from './adapters/redis/redis-job-state.js';
 import { createRedisLocks } from './adapters/redis/redis-locks.js';
 import { createSlackChat } from './adapters/slack/slack-chat.js';
 import { createWebClient } from './adapters/slack/web-client.js';
+import { awsConfigOf } from './config/aws-schema.js';
 import type { Config } from './config/schema.js';
 import type { Deps } from './deps.js';
 import { ConfigError } from './errors.js';
@@ -37,6 +39,7 @@ export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics
   });
   const clusters = new Map<string, Cluster>();
   const elections = new Map<string, Elections>();
+  const aws = new Map<string, AwsPorts>();
   let slackChat: Chat | undefined;
 
   const clusterFor = (environment: string): Cluster => {
@@ -61,6 +64,18 @@ export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics
     return e;
   };
 
+  const awsFor = (environment: string): AwsPorts => {
+    const env = config.environments[environment];
+    if (!env) throw new ConfigError(`Unknown environment '${environment}'.`);
+    const settings = awsConfigOf(environment, env);
+    let ports = aws.get(environment);
+    if (!ports) {
+      ports = createAwsPorts({ region: settings.region });
+      aws.set(environment, ports);
+    }
+    return ports;
+  };
+
   const chatFor: Deps['chatFor'] = (transport) => {
     if (transport.kind === 'console') {
       return createStreamChat(redis, prefix, transport.session);
@@ -79,6 +94,8 @@ export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics
     queue,
     clusterFor,
     electionsFor,
+    stacksFor: (environment) => awsFor(environment).stacks,
+    groupsFor: (environment) => awsFor(environment).groups,
     chatFor,
     now: () => new Date(),
     locks: createRedisLocks(redis, prefix),
@@ -91,6 +108,7 @@ export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics
     consoleListeners: createRedisConsoleListeners(redis, prefix),
     async close() {
       await Promise.allSettled([...clusters.values(), ...elections.values()].map((c) => c.close()));
+      for (const ports of aws.values()) ports.close();
       await queue.close();
       redis.disconnect();
     },

@@ -6,6 +6,8 @@ import type { AuditLog } from './ports/audit.js';
 import type { ConsoleListeners } from './ports/console-listeners.js';
 import type { Confirmations } from './ports/confirmations.js';
 import type { Elections } from './ports/elections.js';
+import type { Groups } from './ports/groups.js';
+import type { Stacks } from './ports/stacks.js';
 import type { JobStateStore } from './ports/job-state.js';
 import type { Locks } from './ports/locks.js';
 import type { Metrics } from './ports/metrics.js';
@@ -25,6 +27,10 @@ export interface Deps {
   clusterFor(environment: string): Cluster;
   /** Database leader elections in an environment's etcd. */
   electionsFor(environment: string): Elections;
+  /** The environment's CloudFormation stack (AWS, created lazily). Throws ConfigError when the environment has no `aws` section. */
+  stacksFor(environment: string): Stacks;
+  /** The autoscaling groups of the environment's stack. Throws like stacksFor. */
+  groupsFor(environment: string): Groups;
   /** Where a job's messages go, by the transport its command came from. */
   chatFor(transport: Transport): Chat;
   now(): Date;

@@ -1,6 +1,7 @@
 import { Command as Cli } from 'commander';
 import { runCheckConfig } from './cli/check-config.js';
 import { runConsole } from './cli/console.js';
+import { runRenderTemplate } from './cli/render-template.js';
 import { runLocalCluster } from './cli/local-cluster.js';
 import { runServe } from './cli/serve.js';
 import { runWorker } from './cli/worker.js';
@@ -22,6 +23,14 @@ program
   .option('--with-worker', 'also run a worker in this process')
   .action(async (o: { as: string; in: string; withWorker?: boolean }) => {
     process.exitCode = await runConsole(configFile(), { user: o.as, channel: o.in.replace(/^#/, ''), withWorker: o.withWorker ?? false });
+  });
+const render = program.command('render').description('print what devbot generates from the config');
+render
+  .command('template')
+  .description("an environment's CloudFormation template, as JSON (needs no AWS credentials)")
+  .option('--env <environment>', 'which environment (default: the only one with an aws section)')
+  .action((o: { env?: string }) => {
+    process.exitCode = runRenderTemplate(configFile(), { env: o.env });
   });
 program.command('check-config').description('validate the config and print field-level errors').action(() => {
   process.exitCode = runCheckConfig(configFile());

@@ -3,15 +3,20 @@ import { createOpsRoutes, rememberSuccess } from '../adapters/http/ops-routes.js
 import { createPromMetrics } from '../adapters/metrics/prom-metrics.js';
 import { createSlackApp } from '../adapters/slack/slack-app.js';
 import { buildDeps } from '../build-deps.js';
+import type { Deps } from '../deps.js';
 import { handleAction } from '../commands/handle-action.js';
 import { handleCommand } from '../commands/handle-command.js';
 import { loadForCli, onShutdown } from './load.js';
 
-/** `devbot serve`: the Slack app (commands acked at once, run by workers) and the ops routes. */
-export async function runServe(file: string | undefined): Promise<void> {
+/**
+ * `devbot serve`: the Slack app (commands acked at once, run by workers) and the ops routes.
+ * `opts.jobKinds` replaces the registered job kinds (tests register scripted kinds this way).
+ */
+export async function runServe(file: string | undefined, opts: { jobKinds?: Deps['jobKinds'] } = {}): Promise<void> {
   const { config, log } = loadForCli(file);
   const metrics = createPromMetrics();
   const deps = buildDeps(config, log.child({ component: 'serve' }), { metrics });
+  if (opts.jobKinds) deps.jobKinds = opts.jobKinds;
   metrics.setQueueDepthCollector(() => deps.queue.counts());
   const routes = createOpsRoutes({
     checks: {

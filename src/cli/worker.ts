@@ -3,13 +3,18 @@ import { createOpsRoutes } from '../adapters/http/ops-routes.js';
 import { startRoutesServer } from '../adapters/http/routes-server.js';
 import { createPromMetrics } from '../adapters/metrics/prom-metrics.js';
 import { buildDeps } from '../build-deps.js';
+import type { Deps } from '../deps.js';
 import { loadForCli, onShutdown } from './load.js';
 
-/** `devbot worker`: runs jobs until SIGINT/SIGTERM (finishing the ones in hand), with /healthz, /readyz, /metrics. */
-export async function runWorker(file: string | undefined): Promise<void> {
+/**
+ * `devbot worker`: runs jobs until SIGINT/SIGTERM (finishing the ones in hand), with /healthz, /readyz, /metrics.
+ * `opts.jobKinds` replaces the registered job kinds (tests register scripted kinds this way).
+ */
+export async function runWorker(file: string | undefined, opts: { jobKinds?: Deps['jobKinds'] } = {}): Promise<void> {
   const { config, log } = loadForCli(file);
   const metrics = createPromMetrics();
   const deps = buildDeps(config, log.child({ component: 'worker' }), { metrics });
+  if (opts.jobKinds) deps.jobKinds = opts.jobKinds;
   metrics.setQueueDepthCollector(() => deps.queue.counts());
   const worker = startBullmqWorker(deps);
   const routes = createOpsRoutes({ checks: { redis: async () => void (await deps.queue.counts()) }, metrics });

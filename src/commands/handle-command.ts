@@ -151,11 +151,21 @@ async function submitJob(s: Submission, deps: HandleDeps): Promise<CommandReply>
       return { text: `Preparing a preview of \`/dev ${s.text}\`: confirm it in the channel within ${formatWait(deps.config.jobs.confirmTimeoutMs)}.${note}`, jobId: preview.id, outcome: 'queued' };
     }
     const { id, duplicate } = await deps.queue.enqueue(data, { jobId: runJobId });
+    if (duplicate && lockTarget) await releaseIfFinished(lockTarget, id, deps);
     return { text: duplicate ? `Already queued as job ${id}.` : `Queued as job ${id}.`, jobId: id, outcome: 'queued' };
   } catch (e) {
     if (lockTarget) await deps.locks.release(lockTarget, runJobId).catch(() => undefined);
     throw e;
   }
+}
+
+/**
+ * A late Slack retry of a command whose job already ended re-took that job's lock above; give it
+ * back, or the next request for the target would be refused as busy for minutes.
+ */
+async function releaseIfFinished(lockTarget: string, jobId: string, deps: HandleDeps): Promise<void> {
+  const job = await deps.queue.get(jobId);
+  if (!job || job.state === 'completed' || job.state === 'failed') await deps.locks.release(lockTarget, jobId);
 }
 
 function replyForError(e: unknown, log: HandleDeps['log']): CommandReply {

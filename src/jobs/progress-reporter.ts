@@ -56,8 +56,9 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
     : { jobId: opts.jobId, title: opts.title, requestedBy: opts.requestedBy, startedAt: opts.now().toISOString(), steps: [], resumed: 0 };
   // Steps an earlier attempt finished, counted by name: each is skipped once, so a job that runs
   // a step of the same name twice in one run still runs the second one.
-  const doneEarlier = new Map<string, number>();
-  for (const s of resumed ? state.steps : []) if (s.status === 'done') doneEarlier.set(s.name, (doneEarlier.get(s.name) ?? 0) + 1);
+  // Steps finished by an earlier run of this job, by name, in order, with what each returned.
+  const doneEarlier = new Map<string, unknown[]>();
+  for (const s of resumed ? state.steps : []) if (s.status === 'done') doneEarlier.set(s.name, [...(doneEarlier.get(s.name) ?? []), s.value]);
   let final: ChatMessage | undefined;
   let threadLines: string[] = resumed ? ['Resumed on another worker: the previous one stopped answering. Finished steps are not run again.'] : [];
   let dirty = true;
@@ -120,11 +121,8 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
 
   return {
     async step(name, fn) {
-      const earlier = doneEarlier.get(name) ?? 0;
-      if (earlier > 0) {
-        doneEarlier.set(name, earlier - 1);
-        return undefined;
-      }
+      const earlier = doneEarlier.get(name);
+      if (earlier?.length) return earlier.shift() as Awaited<ReturnType<typeof fn>>;
       opts.signal?.throwIfAborted();
       const step: StepState = { name, status: 'running', startedAt: opts.now().toISOString() };
       state.steps.push(step);
@@ -132,6 +130,10 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
       try {
         const value = await fn();
         step.status = 'done';
+        step.value = value;
+        // Saved at once, not at the next throttled flush: a worker dying right after this step
+        // must not leave a resumed job to run it again.
+        await opts.store.save(state).catch((err: unknown) => opts.log.warn({ err }, 'could not save the finished step'));
         return value;
       } catch (e) {
         step.status = 'failed';

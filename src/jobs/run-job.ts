@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { BotError, UpstreamError, UsageError } from '../errors.js';
 import type { Deps } from '../deps.js';
 import type { Chat } from '../ports/chat.js';
+import type { JobStateStore } from '../ports/job-state.js';
 import type { JobData } from '../ports/queue.js';
 import { requestConfirmation } from './confirm/request-confirmation.js';
 import type { JobKind } from './job-kind.js';
-import { holdLock } from './lock-heartbeat.js';
+import { holdLock, type HeldLock } from './lock-heartbeat.js';
 import { startProgress, type Progress } from './progress-reporter.js';
 
 export interface JobFailure {
@@ -13,6 +14,15 @@ export interface JobFailure {
   retryable: boolean;
   message: string;
 }
+
+/**
+ * The abort reason a worker adapter gives when it lost its lease on a running job (the queue's
+ * lock on it lapsed, e.g. Redis was out of reach longer than the lock lives, or the process was
+ * frozen): another run resumes the job, so this one stops at the next safe point and hands over
+ * silently. It no longer writes the job's message or progress, and leaves the job's lock to the
+ * run that resumes it.
+ */
+export const LEASE_LOST = 'devbot: this worker lost its lease on the job';
 
 /** Progress for internal jobs, which post no message of their own. */
 const SILENT_PROGRESS: Progress = { step: (_name, fn) => fn(), log: () => {}, finish: async () => {} };
@@ -24,13 +34,14 @@ const SILENT_PROGRESS: Progress = { step: (_name, fn) => fn(), log: () => {}, fi
  */
 export async function runJob(jobId: string, data: JobData, deps: Deps, signal: AbortSignal, attempt: { final: boolean }): Promise<JobFailure | undefined> {
   const log = deps.log.child({ jobId, kind: data.kind });
-  const chat = deps.chatFor(data.transport);
+  const leaseLost = () => signal.aborted && signal.reason === LEASE_LOST;
+  const { chat, store } = fenceWrites(deps.chatFor(data.transport), deps.jobState, leaseLost);
   const kind = deps.jobKinds[data.kind] as JobKind<unknown> | undefined;
   const who = { user: data.requestedBy.user, channel: data.requestedBy.channelName, text: data.text, target: data.target, jobId };
   const started = Date.now();
   let progress = SILENT_PROGRESS;
   let finished = false;
-  let lock: { release(): Promise<void> } | undefined;
+  let lock: HeldLock | undefined;
   try {
     if (!kind) throw new UsageError(`Unknown job kind '${data.kind}' — this worker is older than the bot that queued it.`);
     const parsed = kind.payloadSchema.safeParse(data.payload);
@@ -40,7 +51,7 @@ export async function runJob(jobId: string, data: JobData, deps: Deps, signal: A
 
     if (!kind.internal) {
       progress = await startProgress({
-        chat, store: deps.jobState, log, channel: data.requestedBy.channel, jobId, signal, now: deps.now,
+        chat, store, log, channel: data.requestedBy.channel, jobId, signal, now: deps.now,
         title: kind.title?.(parsed.data) ?? `/dev ${data.text}`, requestedBy: data.requestedBy.user,
       });
       const own = progress;
@@ -52,15 +63,13 @@ export async function runJob(jobId: string, data: JobData, deps: Deps, signal: A
     }
     signal.throwIfAborted();
     log.info({ user: data.requestedBy.user, environment: data.environment }, 'job started');
-    await kind.run(parsed.data, { ...base, progress });
-    if (!finished) await progress.finish('succeeded', 'Done.');
-    if (!kind.internal) {
-      deps.metrics.jobFinished(data.kind, 'succeeded', (Date.now() - started) / 1000);
-      await deps.audit.append({ event: 'job_finished', ...who, outcome: 'succeeded' });
-    }
-    log.info('job finished');
-    return undefined;
+    await kind.run(parsed.data, { ...base, progress: releasingFirst(progress, () => lock) });
+    if (leaseLost()) return handOver(log);
+    if (!finished) await releasingFirst(progress, () => lock).finish('succeeded', 'Done.');
   } catch (e) {
+    if (leaseLost()) return handOver(log);
+    // The target is free before the message says the job ended, so acting on it at once works.
+    await lock?.release();
     if (signal.aborted) {
       const reason = typeof signal.reason === 'string' ? signal.reason : 'cancelled';
       await progress.finish('cancelled', `Cancelled (${reason}). It stopped at a safe point; the steps above are what was done.`).catch(() => undefined);
@@ -71,13 +80,62 @@ export async function runJob(jobId: string, data: JobData, deps: Deps, signal: A
     }
     return await reportFailure(e, { final: attempt.final, progress, chat, data, jobId, deps, log, kindIsInternal: kind?.internal ?? false, started, who });
   } finally {
-    await lock?.release();
+    if (leaseLost()) lock?.abandon();
+    else await lock?.release();
   }
+  // Bookkeeping after success must not turn a finished job into a failed one (and run it again).
+  if (!kind.internal) {
+    deps.metrics.jobFinished(data.kind, 'succeeded', (Date.now() - started) / 1000);
+    await deps.audit.append({ event: 'job_finished', ...who, outcome: 'succeeded' }).catch((err: unknown) => log.error({ err }, 'could not write the audit entry'));
+  }
+  log.info('job finished');
+  return undefined;
+}
+
+/** The job's progress, releasing its lock just before the final message goes out. */
+function releasingFirst(progress: Progress, lock: () => HeldLock | undefined): Progress {
+  return {
+    ...progress,
+    async finish(...args) {
+      await lock()?.release();
+      await progress.finish(...args);
+    },
+  };
+}
+
+function handOver(log: Deps['log']): JobFailure {
+  log.warn('lease on the job lost (Redis out of reach, or this process was frozen): stopped, another run resumes it');
+  return { retryable: true, message: LEASE_LOST };
+}
+
+/**
+ * The job's chat and progress store, gone quiet once `fenced()`: a run that lost its lease must
+ * not overwrite the message or the saved progress of the run that resumed the job.
+ */
+function fenceWrites(chat: Chat, store: JobStateStore, fenced: () => boolean): { chat: Chat; store: JobStateStore } {
+  return {
+    chat: {
+      post: async (channel, message, opts) => (fenced() ? { channel, ts: '' } : chat.post(channel, message, opts)),
+      update: async (ref, message) => (fenced() ? undefined : chat.update(ref, message)),
+      postEphemeral: async (channel, user, message) => (fenced() ? undefined : chat.postEphemeral(channel, user, message)),
+    },
+    store: {
+      load: (id) => store.load(id),
+      save: async (state) => (fenced() ? undefined : store.save(state)),
+    },
+  };
 }
 
 async function runPreview(kind: JobKind<unknown>, payload: unknown, base: Parameters<NonNullable<JobKind['preview']>>[1], chat: Chat): Promise<undefined> {
   const { data, deps } = base;
-  const preview = kind.preview ? await kind.preview(payload, base) : { text: `This will run \`/dev ${data.text}\` in ${data.environment}.` };
+  let preview;
+  try {
+    preview = kind.preview ? await kind.preview(payload, base) : { text: `This will run \`/dev ${data.text}\` in ${data.environment}.` };
+  } catch (e) {
+    // Nothing will be confirmed: the lock taken when the command arrived goes now, not in 11 min.
+    if (data.lockTarget && data.runJobId) await deps.locks.release(data.lockTarget, data.runJobId).catch(() => undefined);
+    throw e;
+  }
   const env = deps.config.environments[data.environment];
   const runJobId = data.runJobId ?? `${base.jobId}-run`;
   await requestConfirmation(deps, chat, {

@@ -12,9 +12,11 @@ export const statusJob: JobKind<{ environment: string }> = {
   async run(payload, ctx) {
     const { deps } = ctx;
     const started = Date.now();
+    const env = payload.environment;
+    const aws = deps.config.environments[env]?.aws ? { stacks: deps.stacksFor(env), groups: deps.groupsFor(env) } : {};
     const sections = await collectStatus(
       STATUS_PARTS,
-      { environment: payload.environment, config: deps.config, cluster: deps.clusterFor(payload.environment), elections: deps.electionsFor(payload.environment), queue: deps.queue },
+      { environment: payload.environment, config: deps.config, cluster: deps.clusterFor(payload.environment), elections: deps.electionsFor(payload.environment), queue: deps.queue, ...aws },
       deps.config.status.deadlineMs,
     );
     const report = renderStatus({

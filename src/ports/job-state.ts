@@ -8,6 +8,8 @@ export interface StepState {
   detail?: string;
   startedAt: string;
   endedAt?: string;
+  /** What the step returned (small JSON), given back when a resumed job skips the step. */
+  value?: unknown;
 }
 
 export type JobOutcome = 'succeeded' | 'failed' | 'cancelled';

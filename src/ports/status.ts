@@ -1,7 +1,9 @@
 import type { Config } from '../config/schema.js';
 import type { Cluster } from './cluster.js';
 import type { Elections } from './elections.js';
+import type { Groups } from './groups.js';
 import type { JobQueue } from './queue.js';
+import type { Stacks } from './stacks.js';
 
 /** One line in a status section: a label, a value, and how alarming it is. */
 export interface StatusLine {
@@ -27,6 +29,9 @@ export interface StatusContext {
   cluster: Cluster;
   elections: Elections;
   queue: JobQueue;
+  /** The environment's stack and autoscaling groups; absent when AWS is not configured there. */
+  stacks?: Stacks;
+  groups?: Groups;
   /** Aborted when the report's overall deadline passes. */
   signal: AbortSignal;
 }

@@ -8,6 +8,9 @@ import { startLocalCluster } from '../../tools/local-cluster/start-local-cluster
  * every process by pid. DEVBOT_TEST_KEEP_CLUSTER=1 keeps the data and logs for a post-mortem.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Tests never reach AWS: keep the SDK's credential chain off the instance metadata address.
+  process.env['AWS_EC2_METADATA_DISABLED'] ??= 'true';
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   ensureInstalled({ log: (line) => console.log(`[harness] ${line}`) });
   const cluster = await startLocalCluster({ keepDir: process.env.DEVBOT_TEST_KEEP_CLUSTER === '1' });
   project.provide('redisUrl', cluster.redisUrl);

@@ -27,6 +27,9 @@ function devbot(args: string[], stdio: 'inherit' | number): ChildProcess {
 }
 
 async function main(): Promise<number> {
+  // Off EC2 the SDK's credential chain would otherwise probe the instance metadata address.
+  process.env['AWS_EC2_METADATA_DISABLED'] ??= 'true';
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   try {
     ensureInstalled(say);
   } catch (e) {

@@ -1,6 +1,6 @@
-import { UnrecoverableError, Worker } from 'bullmq';
+import { UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Deps } from '../../deps.js';
-import { runJob } from '../../jobs/run-job.js';
+import { LEASE_LOST, runJob } from '../../jobs/run-job.js';
 import type { JobData } from '../../ports/queue.js';
 import { connectRedis } from '../redis/connect-redis.js';
 import { cancelChannel } from './bullmq-queue.js';
@@ -10,27 +10,65 @@ export interface WorkerHandle {
 }
 
 /**
- * Crash safety: a job's BullMQ lock lives 5 s and is renewed every 2.5 s; every worker checks for
- * jobs whose lock lapsed every 2.5 s. A worker killed mid-job therefore has its job picked up by
- * another within about 7.5 s (BullMQ's defaults take about 60 s).
+ * Crash safety: a job's BullMQ lock lives 5 s and is renewed every 1.25 to 2.5 s; every 2.5 s one
+ * worker moves the jobs whose lock lapsed back to the queue. A worker killed mid-job therefore has
+ * its job picked up by another within about 7.5 s (BullMQ's defaults take about 60 s).
  */
 export const WORKER_TIMINGS = { lockDuration: 5_000, stalledInterval: 2_500, maxStalledCount: 3 } as const;
+
+/**
+ * A running job whose lock was not renewed for this long may already be another worker's (the lock
+ * lives lockDuration from the renewal that Redis executed, a little before its answer arrived here).
+ */
+const LEASE_MS = WORKER_TIMINGS.lockDuration * 0.8;
+const LEASE_CHECK_MS = 250;
 
 /** Runs queued jobs with BullMQ, and aborts running ones when `/dev cancel` asks, whichever process asked. */
 export function startBullmqWorker(deps: Deps): WorkerHandle {
   const { config } = deps;
   const connection = connectRedis(config.redis.url, 'consumer');
   const subscriber = connectRedis(config.redis.url, 'consumer');
+  // When each running job's lock was last known renewed. BullMQ keeps renewing it; when it cannot
+  // (Redis out of reach, the process frozen), the job may be resumed elsewhere once the lock lapses,
+  // so the run here is stopped rather than left to do the same steps beside the resumed one.
+  const leases = new Map<string, number>();
   const worker = new Worker<JobData>(
     config.jobs.queue,
-    async (job, _token, signal) => {
+    async (job, token, signal) => {
+      const jobId = job.id ?? '?';
       const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      const failure = await runJob(job.id ?? '?', job.data, deps, signal ?? new AbortController().signal, { final });
-      if (failure) throw failure.retryable ? new Error(failure.message) : new UnrecoverableError(failure.message);
+      leases.set(jobId, Date.now());
+      try {
+        const failure = await runJob(jobId, job.data, deps, signal ?? new AbortController().signal, { final });
+        if (signal?.aborted && signal.reason === LEASE_LOST) {
+          // Still ours (Redis came back in time): hand it back now. Otherwise the stalled-job check
+          // already gave it, or will give it, to a worker; either way BullMQ must not fail it.
+          await job.moveToWait(token).catch(() => undefined);
+          throw new WaitingError();
+        }
+        if (failure) throw failure.retryable ? new Error(failure.message) : new UnrecoverableError(failure.message);
+      } finally {
+        leases.delete(jobId);
+      }
     },
     { connection, prefix: config.redis.prefix, concurrency: config.jobs.concurrency, ...WORKER_TIMINGS },
   );
   worker.on('error', (err) => deps.log.warn({ err }, 'worker connection problem (will reconnect)'));
+  const loseLease = (jobId: string, why: string) => {
+    if (!leases.delete(jobId)) return;
+    deps.log.warn({ jobId, why }, 'lost the lease on a running job; stopping it so that another run resumes it');
+    worker.cancelJob(jobId, LEASE_LOST);
+  };
+  worker.on('locksRenewed', ({ jobIds }) => {
+    const now = Date.now();
+    for (const jobId of jobIds) if (leases.has(jobId)) leases.set(jobId, now);
+  });
+  worker.on('lockRenewalFailed', (jobIds) => jobIds.forEach((jobId) => loseLease(jobId, 'its lock belongs to no one or to another worker')));
+  const leaseWatch = setInterval(() => {
+    const now = Date.now();
+    for (const [jobId, renewedAt] of leases) if (now - renewedAt > LEASE_MS) loseLease(jobId, `lock not renewed for ${now - renewedAt} ms`);
+  }, LEASE_CHECK_MS);
+  leaseWatch.unref();
 
   const channel = cancelChannel(config.redis.prefix, config.jobs.queue);
   subscriber.subscribe(channel).catch((err: unknown) => deps.log.error({ err }, 'cannot listen for cancellations'));
@@ -43,6 +81,7 @@ export function startBullmqWorker(deps: Deps): WorkerHandle {
 
   return {
     async close() {
+      clearInterval(leaseWatch);
       subscriber.disconnect();
       await worker.close();
       connection.disconnect();
