@@ -1,9 +1,16 @@
+import { echoUserText } from '../commands/echo.js';
 import type { AuditEntry } from '../ports/audit.js';
 import type { ChatMessage } from '../ports/chat.js';
 import type { LockHolder } from '../ports/locks.js';
 import type { JobSummary } from '../ports/queue.js';
 import { chunkLines } from './chunk-lines.js';
 import { fitMessage, section, SLACK_LIMITS } from './limits.js';
+
+/**
+ * A command as its user typed it, on one line: Slack sends pasted tabs and line breaks, and a
+ * line break in a listed command would read as another entry of the list.
+ */
+const typed = (text: string): string => echoUserText(text, 300);
 
 function duration(ms: number): string {
   const s = Math.round(ms / 1000);
@@ -28,7 +35,7 @@ export function renderJobs(jobs: JobSummary[], now: Date, all: boolean): ChatMes
 }
 
 export function renderLocks(locks: LockHolder[], now: Date): ChatMessage {
-  const lines = locks.map((l) => `\`${l.target}\` · held by <@${l.user}> for ${duration(now.getTime() - new Date(l.since).getTime())} · job \`${l.jobId}\` (\`/dev ${l.text}\`)`);
+  const lines = locks.map((l) => `\`${l.target}\` · held by <@${l.user}> for ${duration(now.getTime() - new Date(l.since).getTime())} · job \`${l.jobId}\` (\`/dev ${typed(l.text)}\`)`);
   return listMessage('Locks held now', lines, 'No locks are held.');
 }
 
@@ -36,7 +43,7 @@ export function renderAudit(entries: AuditEntry[], filter: { user?: string; targ
   const by = [filter.user && `user ${filter.user}`, filter.target && `target ${filter.target}`].filter(Boolean).join(', ');
   const lines = entries.map((e) => {
     const extra = [e.decision, e.rule && `rule ${e.rule}`, e.jobId && `job ${e.jobId}`, e.outcome].filter(Boolean).join(' · ');
-    return `${e.at.slice(0, 19).replace('T', ' ')} · ${e.event} · <@${e.user}> in #${e.channel} · \`/dev ${e.text}\`${extra ? ` · ${extra}` : ''}`;
+    return `${e.at.slice(0, 19).replace('T', ' ')} · ${e.event} · <@${e.user}> in #${e.channel} · \`/dev ${typed(e.text)}\`${extra ? ` · ${extra}` : ''}`;
   });
   return listMessage(`Audit trail${by ? ` (${by})` : ''}, latest first`, lines, 'No entries.');
 }
