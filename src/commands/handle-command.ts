@@ -54,7 +54,8 @@ async function decideAndRun(input: CommandInput, deps: HandleDeps, log: HandleDe
   log.info({ verb: command.verb, target, environment: env, allowed: decision.allowed, rule: decision.rule }, 'acl decision');
   // Written alongside the work rather than before it: one round trip on the ack path, not two.
   const [audited, reply] = await Promise.allSettled([
-    deps.audit.append({ event: decision.allowed ? 'command' : 'denied', user: input.user, channel: channel.name, text, decision: decision.allowed ? 'allowed' : 'denied', rule: decision.rule, target }),
+    // A cancel is no ACL target of its own, but the audit files it under the job it names.
+    deps.audit.append({ event: decision.allowed ? 'command' : 'denied', user: input.user, channel: channel.name, text, decision: decision.allowed ? 'allowed' : 'denied', rule: decision.rule, target: command.verb === 'cancel' ? command.job : target }),
     answer(command, { input, text, env, target, decision, isAvailable }, deps),
   ]);
   // The work is done (a job may be queued): a lost audit entry is logged loudly, not hidden behind a failed reply.
