@@ -25,6 +25,8 @@ export interface FleetOptions {
   etcdEndpoints: string[];
   /** jobs.concurrency of each worker (default 2). */
   concurrency?: number;
+  /** More users the ACL allows (same verbs as U_ALICE), e.g. for a soak with many people. */
+  extraUsers?: string[];
 }
 
 export interface Fleet {
@@ -43,8 +45,8 @@ export interface Fleet {
   startWorker(name: string): Promise<DevbotProcess>;
   /** Resolves once `count` workers are connected to the queue (BullMQ's client list). */
   waitForWorkers(count: number, timeoutMs?: number): Promise<void>;
-  /** POSTs a signed `/dev <text>` as U_ALICE in #ops to a serve process. */
-  command(serve: DevbotProcess, text: string, opts: { triggerId: string; retryNum?: number }): Promise<{ status: number; body: string }>;
+  /** POSTs a signed `/dev <text>` as U_ALICE (or `user`) in #ops to a serve process. */
+  command(serve: DevbotProcess, text: string, opts: { triggerId: string; retryNum?: number; user?: string }): Promise<{ status: number; body: string }>;
   /** Top-level messages (not thread replies) posted for `jobId`. */
   jobMessages(jobId: string): RecordedCall[];
   /** Waits for the job's message to be updated to its final state; returns that update. */
@@ -120,7 +122,7 @@ channels:
   ops: { id: ${CHANNEL}, environment: local }
 acl:
   rules:
-    - { name: alice-ops, users: [U_ALICE], verbs: [deploy, status, jobs, locks], channels: [ops], environments: [local] }
+    - { name: alice-ops, users: [U_ALICE${(opts.extraUsers ?? []).map((u) => `, ${u}`).join('')}], verbs: [deploy, status, jobs, locks], channels: [ops], environments: [local] }
 `);
   const env = {
     DEVBOT_CONFIG: configFile,
@@ -157,9 +159,9 @@ acl:
     async waitForWorkers(count, timeoutMs = 20_000) {
       await waitFor(`${count} workers to connect`, async () => (await queue.counts().catch(() => ({ workers: -1 }))).workers >= count, { timeoutMs, intervalMs: 50 });
     },
-    async command(serve, text, { triggerId, retryNum }) {
+    async command(serve, text, { triggerId, retryNum, user }) {
       return postSlashCommand(`http://127.0.0.1:${serve.port}/slack/events`, SECRET, {
-        text, user_id: 'U_ALICE', channel_id: CHANNEL, channel_name: 'ops', trigger_id: triggerId, response_url: fake.responseUrl(triggerId),
+        text, user_id: user ?? 'U_ALICE', channel_id: CHANNEL, channel_name: 'ops', trigger_id: triggerId, response_url: fake.responseUrl(triggerId),
       }, { retryNum });
     },
     jobMessages: (jobId) => fake.callsTo('chat.postMessage').filter((c) => isTopLevel(c) && String(c.params['text']).includes(`job ${jobId}`)),
