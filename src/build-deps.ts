@@ -2,7 +2,9 @@ import { createAwsPorts, type AwsPorts } from './adapters/aws/aws-clients.js';
 import { createBullmqQueue } from './adapters/bullmq/bullmq-queue.js';
 import { createStreamChat } from './adapters/console/stream-chat.js';
 import { createEtcdCluster } from './adapters/etcd/etcd-cluster.js';
+import { createEtcdDeployments } from './adapters/etcd/etcd-deployments.js';
 import { createEtcdElections } from './adapters/etcd/etcd-elections.js';
+import { createFleetScheduler } from './adapters/fleet/fleet-scheduler.js';
 import { connectRedis } from './adapters/redis/connect-redis.js';
 import { createRedisAlertStore } from './adapters/redis/redis-alert-store.js';
 import { createRedisAudit } from './adapters/redis/redis-audit.js';
@@ -21,7 +23,9 @@ import type { Logger } from './log.js';
 import { noMetrics, type Metrics } from './ports/metrics.js';
 import type { Chat } from './ports/chat.js';
 import type { Cluster } from './ports/cluster.js';
+import type { Deployments } from './ports/deployments.js';
 import type { Elections } from './ports/elections.js';
+import type { Scheduler } from './ports/scheduler.js';
 
 export interface BuiltDeps extends Deps {
   close(): Promise<void>;
@@ -39,6 +43,8 @@ export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics
   });
   const clusters = new Map<string, Cluster>();
   const elections = new Map<string, Elections>();
+  const schedulers = new Map<string, Scheduler>();
+  const deployments = new Map<string, Deployments>();
   const aws = new Map<string, AwsPorts>();
   let slackChat: Chat | undefined;
 
@@ -76,6 +82,33 @@ export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics
     return ports;
   };
 
+  const schedulerFor = (environment: string): Scheduler => {
+    const fleet = config.environments[environment]?.fleet;
+    if (!fleet) throw new ConfigError(`fleet is not configured for ${environment} (environments.${environment}.fleet.url).`);
+    let s = schedulers.get(environment);
+    if (!s) {
+      s = createFleetScheduler({ url: fleet.url, timeoutMs: fleet.requestTimeoutMs, log: log.child({ component: 'fleet', environment }) });
+      schedulers.set(environment, s);
+    }
+    return s;
+  };
+
+  const deploymentsFor = (environment: string): Deployments => {
+    const env = config.environments[environment];
+    if (!env) throw new ConfigError(`Unknown environment '${environment}'.`);
+    let d = deployments.get(environment);
+    if (!d) {
+      d = createEtcdDeployments({
+        endpoints: env.etcd.endpoints,
+        prefix: env.fleet?.historyPrefix ?? 'devbot/deployments',
+        callTimeoutMs: env.etcd.probeTimeoutMs,
+        log: log.child({ component: 'deployments', environment }),
+      });
+      deployments.set(environment, d);
+    }
+    return d;
+  };
+
   const chatFor: Deps['chatFor'] = (transport) => {
     if (transport.kind === 'console') {
       return createStreamChat(redis, prefix, transport.session);
@@ -94,6 +127,8 @@ export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics
     queue,
     clusterFor,
     electionsFor,
+    schedulerFor,
+    deploymentsFor,
     stacksFor: (environment) => awsFor(environment).stacks,
     groupsFor: (environment) => awsFor(environment).groups,
     chatFor,
@@ -107,7 +142,7 @@ export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics
     alertStore: createRedisAlertStore(redis, prefix),
     consoleListeners: createRedisConsoleListeners(redis, prefix),
     async close() {
-      await Promise.allSettled([...clusters.values(), ...elections.values()].map((c) => c.close()));
+      await Promise.allSettled([...clusters.values(), ...elections.values(), ...deployments.values()].map((c) => c.close()));
       for (const ports of aws.values()) ports.close();
       await queue.close();
       redis.disconnect();

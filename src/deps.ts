@@ -5,6 +5,7 @@ import type { AlertStore } from './ports/alert-store.js';
 import type { AuditLog } from './ports/audit.js';
 import type { ConsoleListeners } from './ports/console-listeners.js';
 import type { Confirmations } from './ports/confirmations.js';
+import type { Deployments } from './ports/deployments.js';
 import type { Elections } from './ports/elections.js';
 import type { Groups } from './ports/groups.js';
 import type { Stacks } from './ports/stacks.js';
@@ -14,6 +15,7 @@ import type { Metrics } from './ports/metrics.js';
 import type { Chat } from './ports/chat.js';
 import type { Cluster } from './ports/cluster.js';
 import type { JobQueue, Transport } from './ports/queue.js';
+import type { Scheduler } from './ports/scheduler.js';
 
 /**
  * Everything a command, job or renderer may use, built once in main.ts (or by a test) and passed
@@ -27,6 +29,10 @@ export interface Deps {
   clusterFor(environment: string): Cluster;
   /** Database leader elections in an environment's etcd. */
   electionsFor(environment: string): Elections;
+  /** An environment's fleet. Throws ConfigError when fleet is not configured there. */
+  schedulerFor(environment: string): Scheduler;
+  /** The deployment history in an environment's etcd (under fleet.historyPrefix). */
+  deploymentsFor(environment: string): Deployments;
   /** The environment's CloudFormation stack (AWS, created lazily). Throws ConfigError when the environment has no `aws` section. */
   stacksFor(environment: string): Stacks;
   /** The autoscaling groups of the environment's stack. Throws like stacksFor. */

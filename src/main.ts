@@ -3,6 +3,7 @@ import { runCheckConfig } from './cli/check-config.js';
 import { runConsole } from './cli/console.js';
 import { runRenderTemplate } from './cli/render-template.js';
 import { runLocalCluster } from './cli/local-cluster.js';
+import { runRenderUnits } from './cli/render-units.js';
 import { runServe } from './cli/serve.js';
 import { runWorker } from './cli/worker.js';
 
@@ -31,6 +32,16 @@ render
   .option('--env <environment>', 'which environment (default: the only one with an aws section)')
   .action((o: { env?: string }) => {
     process.exitCode = runRenderTemplate(configFile(), { env: o.env });
+  });
+render
+  .command('units')
+  .description('the systemd units (with [X-Fleet]) that the service catalog renders to')
+  .argument('[service]', 'one catalog service (default: all)')
+  .option('--catalog <file>', 'the service catalog', 'config/services.yaml')
+  .option('--version <tag>', "with a service: render this version instead of the catalog's")
+  .option('--out <dir>', 'write one file per unit into this directory instead of printing')
+  .action((service: string | undefined, o: { catalog: string; version?: string; out?: string }) => {
+    process.exitCode = runRenderUnits({ service, catalog: o.catalog, version: o.version, outDir: o.out });
   });
 program.command('check-config').description('validate the config and print field-level errors').action(() => {
   process.exitCode = runCheckConfig(configFile());

@@ -83,6 +83,11 @@ export const BUILDERS: Builders = {
     end(a, ['<service>']);
     return { verb: 'rollback', service, env: value(a, 'env'), yes: yes(a) };
   },
+  deployments: (a) => {
+    const service = optional(a, 0, 'service');
+    end(a, ['[service]']);
+    return { verb: 'deployments', service, env: value(a, 'env') };
+  },
   stack: (a) => {
     const action = choice(a, 0, STACK_ACTIONS);
     end(a, ['<action>']);

@@ -39,6 +39,7 @@ export const commandSchema = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('can-i'), command: z.string().min(1) }).strict(),
   z.object({ verb: z.literal('deploy'), service: name, version: z.string().regex(VERSION_PATTERN).optional(), env, yes }).strict(),
   z.object({ verb: z.literal('rollback'), service: name, env, yes }).strict(),
+  z.object({ verb: z.literal('deployments'), service: name.optional(), env }).strict(),
   z.object({ verb: z.literal('stack'), action: z.enum(STACK_ACTIONS), env, yes }).strict(),
   unitsCommand,
   z.object({ verb: z.literal('failover'), database: name, to: name.optional(), env, yes }).strict(),
@@ -61,6 +62,7 @@ export function commandTarget(cmd: Command): string | undefined {
   switch (cmd.verb) {
     case 'deploy':
     case 'rollback':
+    case 'deployments':
       return cmd.service;
     case 'failover':
       return cmd.database;

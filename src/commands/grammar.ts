@@ -92,6 +92,16 @@ export const GRAMMAR: Record<Verb, VerbSpec> = {
     flags: ['env', 'yes'],
     examples: ['/dev rollback gerrit', '/dev rollback gerrit --env prod --yes'],
   },
+  deployments: {
+    verb: 'deployments',
+    summary: 'The deployment history: who deployed which version of what, when, and how it went.',
+    usage: '/dev deployments [service] [--env E]',
+    handling: 'job',
+    jobKind: 'deployments',
+    dangerous: false,
+    flags: ['env'],
+    examples: ['/dev deployments', '/dev deployments gerrit --env prod'],
+  },
   stack: {
     verb: 'stack',
     summary: "Creates or updates the environment's CloudFormation stack, or shows what an update would change.",

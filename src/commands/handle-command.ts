@@ -13,6 +13,7 @@ import { answerHelp } from './help.js';
 import { answerAlerts, answerSilence } from './local/alerts.js';
 import { answerCancel } from './local/cancel.js';
 import { answerAudit, answerJobs, answerLocks } from './local/list-verbs.js';
+import { quoteUserText } from './echo.js';
 import { commandEnv, commandTarget, parseCommand } from './parse.js';
 import { resolveChannel, type ResolvedChannel } from './resolve-channel.js';
 import type { CommandInput, CommandReply } from './types.js';
@@ -140,7 +141,7 @@ async function submitJob(s: Submission, deps: HandleDeps): Promise<CommandReply>
     const got = await deps.locks.acquire({ target: lockTarget, jobId: runJobId, user: input.user, since: data.requestedAt, text: s.text }, deps.config.jobs.confirmTimeoutMs + 60_000);
     if (!got.acquired) {
       const h = got.holder;
-      throw new ConflictError(`\`${lockTarget}\` is busy: <@${h.user}> holds it since ${h.since.slice(11, 19)} UTC with job \`${h.jobId}\` (\`/dev ${h.text}\`). Try again when it is done; \`/dev locks\` lists the locks.`);
+      throw new ConflictError(`\`${lockTarget}\` is busy: <@${h.user}> holds it since ${h.since.slice(11, 19)} UTC with job \`${h.jobId}\` (${quoteUserText(`/dev ${h.text}`)}). Try again when it is done; \`/dev locks\` lists the locks.`);
     }
   }
   try {

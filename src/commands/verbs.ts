@@ -5,6 +5,7 @@ export const VERB_NAMES = [
   'can-i',
   'deploy',
   'rollback',
+  'deployments',
   'stack',
   'units',
   'failover',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { aclPolicySchema } from '../acl/policy.js';
 import { awsSchema } from './aws-schema.js';
 import { alertsSchema } from './alerts-schema.js';
+import { fleetSchema } from './fleet-schema.js';
 import { dashboardSchema, opsSchema } from './ops-schema.js';
 
 const url = z.string().url();
@@ -38,6 +39,8 @@ const environmentSchema = z
     etcd: etcdSchema,
     /** Databases whose primary is elected through this environment's etcd. */
     databases: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'database names are lowercase words'), databaseSchema).default({}),
+    /** fleet and the service catalog; without it deploy, rollback and units are off here. */
+    fleet: fleetSchema.optional(),
     /** The environment's CloudFormation stack and the inputs of its template; absent = AWS not configured here. */
     aws: awsSchema.optional(),
   })

@@ -1,11 +1,15 @@
 import { alertsEvaluateJob } from './alerts-evaluate.job.js';
 import { expireConfirmationJob } from './confirm/expire-confirmation.job.js';
+import { deployJob } from './deploy.job.js';
+import { deploymentsJob } from './deployments.job.js';
 import { failoverJob } from './failover.job.js';
 import type { JobKind } from './job-kind.js';
 import { stackJob } from './stack.job.js';
+import { rollbackJob } from './rollback.job.js';
 import { statusJob } from './status.job.js';
+import { unitsJob } from './units.job.js';
 
 /** Every job kind a worker can run, by name. A new kind is one `<kind>.job.ts` and one line here. */
 export const JOB_KINDS: Record<string, JobKind<never>> = Object.fromEntries(
-  [statusJob, failoverJob, stackJob, expireConfirmationJob, alertsEvaluateJob].map((k) => [k.kind, k as unknown as JobKind<never>]),
+  [statusJob, failoverJob, deployJob, rollbackJob, unitsJob, deploymentsJob, stackJob, expireConfirmationJob, alertsEvaluateJob].map((k) => [k.kind, k as unknown as JobKind<never>]),
 );

@@ -14,9 +14,10 @@ export const statusJob: JobKind<{ environment: string }> = {
     const started = Date.now();
     const env = payload.environment;
     const aws = deps.config.environments[env]?.aws ? { stacks: deps.stacksFor(env), groups: deps.groupsFor(env) } : {};
+    const fleet = deps.config.environments[payload.environment]?.fleet ? { scheduler: deps.schedulerFor(payload.environment) } : {};
     const sections = await collectStatus(
       STATUS_PARTS,
-      { environment: payload.environment, config: deps.config, cluster: deps.clusterFor(payload.environment), elections: deps.electionsFor(payload.environment), queue: deps.queue, ...aws },
+      { environment: payload.environment, config: deps.config, cluster: deps.clusterFor(payload.environment), elections: deps.electionsFor(payload.environment), queue: deps.queue, ...fleet, ...aws },
       deps.config.status.deadlineMs,
     );
     const report = renderStatus({

@@ -3,6 +3,7 @@ import type { Cluster } from './cluster.js';
 import type { Elections } from './elections.js';
 import type { Groups } from './groups.js';
 import type { JobQueue } from './queue.js';
+import type { Scheduler } from './scheduler.js';
 import type { Stacks } from './stacks.js';
 
 /** One line in a status section: a label, a value, and how alarming it is. */
@@ -29,6 +30,8 @@ export interface StatusContext {
   cluster: Cluster;
   elections: Elections;
   queue: JobQueue;
+  /** The environment's fleet; absent when fleet is not configured there. */
+  scheduler?: Scheduler;
   /** The environment's stack and autoscaling groups; absent when AWS is not configured there. */
   stacks?: Stacks;
   groups?: Groups;

@@ -9,14 +9,16 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { createBullmqQueue } from '../../src/adapters/bullmq/bullmq-queue.js';
 import { CURRENT_DEMO_STATE } from '../../src/cli/local-cluster.js';
+import { DEMO_MACHINES, startFleetFake, type FleetFake } from '../fleet-fake/index.js';
 import { superviseCandidates, type SupervisedCandidates } from './candidates.js';
 import { ensureInstalled, startLocalCluster, waitFor } from './index.js';
 
 const say = (line: string) => process.stderr.write(`[demo] ${line}\n`);
 
-function writeDemoConfig(dir: string, redisUrl: string, endpoints: string[]): string {
-  const config = parse(readFileSync('config/demo.yaml', 'utf8')) as { environments: { local: { etcd: { endpoints: string[] } } } };
+function writeDemoConfig(dir: string, redisUrl: string, endpoints: string[], fleetUrl: string): string {
+  const config = parse(readFileSync('config/demo.yaml', 'utf8')) as { environments: { local: { etcd: { endpoints: string[] }; fleet: { url: string } } } };
   config.environments.local.etcd.endpoints = endpoints;
+  config.environments.local.fleet.url = fleetUrl;
   const file = join(dir, 'devbot.yaml');
   writeFileSync(file, `# written by npm run demo\n${stringify({ ...config, redis: { url: redisUrl, prefix: 'devbot-demo' } })}`);
   return file;
@@ -42,10 +44,13 @@ async function main(): Promise<number> {
   writeFileSync(CURRENT_DEMO_STATE, cluster.stateFile);
   let worker: ChildProcess | undefined;
   let candidates: SupervisedCandidates | undefined;
+  let fleet: FleetFake | undefined;
   // Ctrl-C reaches the whole process group: the console and worker stop themselves, we clean up after.
   process.on('SIGINT', () => {});
   try {
-    const configFile = writeDemoConfig(cluster.dir, cluster.redisUrl, cluster.etcd.endpoints);
+    // fleet's API, faked: six machines (three main, a worker, two data nodes); units take ~2 s to start.
+    fleet = await startFleetFake({ machines: DEMO_MACHINES, timings: { scheduleMs: 300, startMs: 1500, stopMs: 500 } });
+    const configFile = writeDemoConfig(cluster.dir, cluster.redisUrl, cluster.etcd.endpoints, fleet.url);
     candidates = superviseCandidates({ endpoints: cluster.etcd.endpoints, election: 'postgres', names: ['pg-1', 'pg-2', 'pg-3'], logDir: cluster.dir });
     worker = devbot(['worker', '--config', configFile], openSync(join(cluster.dir, 'worker.log'), 'a'));
     const queue = createBullmqQueue({ redisUrl: cluster.redisUrl, prefix: 'devbot-demo', queueName: 'devbot', commandTimeoutMs: 1500 });
@@ -54,11 +59,12 @@ async function main(): Promise<number> {
     } finally {
       await queue.close();
     }
-    say(`ready: etcd ${cluster.etcd.endpoints.join(' ')}, redis ${cluster.redisUrl}; logs in ${cluster.dir}`);
+    say(`ready: etcd ${cluster.etcd.endpoints.join(' ')}, redis ${cluster.redisUrl}, fleet ${fleet.url} (${fleet.machines.length} machines); logs in ${cluster.dir}`);
     const console = devbot(['console', '--config', configFile, '--as', 'demo', '--in', 'ops'], 'inherit');
     return await new Promise<number>((resolve) => console.on('exit', (code) => resolve(code ?? 1)));
   } finally {
     await candidates?.stop();
+    await fleet?.close();
     worker?.kill('SIGTERM');
     if (worker && worker.exitCode === null) await new Promise((r) => worker!.once('exit', r));
     rmSync(CURRENT_DEMO_STATE, { force: true });

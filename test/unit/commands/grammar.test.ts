@@ -26,6 +26,7 @@ describe('GRAMMAR', () => {
       'can-i': 'local',
       deploy: 'job',
       rollback: 'job',
+      deployments: 'job',
       stack: 'job',
       units: 'job',
       failover: 'job',
