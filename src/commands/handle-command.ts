@@ -42,7 +42,9 @@ async function decideAndRun(input: CommandInput, deps: HandleDeps, log: HandleDe
 
   if (command.verb === 'help' || command.verb === 'can-i') {
     // Answered for anyone (they reveal only the asker's own permissions), and audited like the rest.
-    await deps.audit.append({ event: 'command', user: input.user, channel: channel.name, text: input.text.replace(/^\s*\/dev\b\s*/, ''), decision: 'allowed' });
+    // Help must answer even with Redis down: a lost audit entry is logged, not the reply.
+    await deps.audit.append({ event: 'command', user: input.user, channel: channel.name, text: input.text.replace(/^\s*\/dev\b\s*/, ''), decision: 'allowed' })
+      .catch((err: unknown) => log.error({ err, verb: command.verb }, 'could not write the audit entry'));
     return command.verb === 'help'
       ? answerHelp({ ...where, environment: environment ?? '', topic: command.topic })
       : answerCanI({ ...where, environment: environment ?? '', text: command.command });

@@ -63,6 +63,8 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
   let threadLines: string[] = resumed ? ['Resumed on another worker: the previous one stopped answering. Finished steps are not run again.'] : [];
   let dirty = true;
   let lastWriteAt = -Infinity;
+  /** Writes of the message that landed, the first post included. */
+  let writesLanded = 0;
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> | undefined;
   /** While finish() runs it alone decides when to write; after it gave up, nothing is written. */
@@ -101,6 +103,7 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
       .finally(() => {
         // The pace counts from the end of a write: one delayed by a 429 is not followed at once.
         lastWriteAt = Date.now();
+        if (state.message && !dirty) writesLanded++;
         flushing = undefined;
         if (dirty || threadLines.length) schedule();
       });
@@ -159,7 +162,9 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
       timer = undefined;
       for (let attempt = 1; ; attempt++) {
         await flushing;
-        await sleep(Math.max(0, lastWriteAt + interval - Date.now()));
+        // A job that ends before its message was ever updated shows its result at once (two writes,
+        // well inside Slack's burst allowance); after that, the ~1/s pace holds for the end too.
+        if (writesLanded > 1 || attempt > 1) await sleep(Math.max(0, lastWriteAt + interval - Date.now()));
         dirty = true;
         await flush();
         if (!dirty) {

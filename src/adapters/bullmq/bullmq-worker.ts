@@ -2,6 +2,7 @@ import { UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Deps } from '../../deps.js';
 import { LEASE_LOST, runJob } from '../../jobs/run-job.js';
 import type { JobData } from '../../ports/queue.js';
+import { withDeadline } from '../../with-deadline.js';
 import { connectRedis } from '../redis/connect-redis.js';
 import { cancelChannel } from './bullmq-queue.js';
 
@@ -14,6 +15,9 @@ export interface WorkerHandle {
  * worker moves the jobs whose lock lapsed back to the queue. A worker killed mid-job therefore has
  * its job picked up by another within about 7.5 s (BullMQ's defaults take about 60 s).
  */
+/** How long a graceful shutdown may wait for the jobs in hand and for Redis. */
+const CLOSE_DEADLINE_MS = 10_000;
+
 export const WORKER_TIMINGS = { lockDuration: 5_000, stalledInterval: 2_500, maxStalledCount: 3 } as const;
 
 /**
@@ -83,7 +87,12 @@ export function startBullmqWorker(deps: Deps): WorkerHandle {
     async close() {
       clearInterval(leaseWatch);
       subscriber.disconnect();
-      await worker.close();
+      // A graceful close waits for Redis; with Redis gone it would wait forever, and SIGTERM would
+      // do nothing. Past the deadline the connection is dropped: running jobs' locks lapse and
+      // another worker resumes them, as after a crash.
+      await withDeadline(worker.close(), CLOSE_DEADLINE_MS, () => new Error('close timed out')).catch((err: unknown) =>
+        deps.log.warn({ err }, `worker did not close within ${CLOSE_DEADLINE_MS / 1000} s (Redis unreachable?); dropping its connection`),
+      );
       connection.disconnect();
     },
   };

@@ -32,10 +32,15 @@ export const databasesPart: StatusPart = {
       ),
     );
     const leaderless = lines.filter((l) => l.value.startsWith('NO LEADER')).map((l) => l.label);
+    const unread = lines.filter((l) => l.value.startsWith('could not be read')).map((l) => l.label);
+    const summary = [
+      ...(leaderless.length ? [`NO LEADER: ${leaderless.join(', ')}`] : []),
+      ...(unread.length ? [`could not read: ${unread.join(', ')}`] : []),
+    ].join('; ');
     return {
       title: 'databases',
       level: worstLevel(lines),
-      summary: leaderless.length ? `NO LEADER: ${leaderless.join(', ')}` : `${lines.length} database${lines.length === 1 ? '' : 's'}, all led`,
+      summary: summary || `${lines.length} database${lines.length === 1 ? '' : 's'}, all led`,
       lines,
     };
   },
