@@ -1,12 +1,22 @@
+import { stackNameOf } from '../config/aws-schema.js';
 import type { Deps } from '../deps.js';
 import { withDeadline } from '../with-deadline.js';
 import type { Snapshot } from './rule.js';
 
 /** Probes one environment for the rules: etcd health and every database's election, each with a deadline. */
-export async function collectSnapshot(environment: string, deps: Pick<Deps, 'config' | 'clusterFor' | 'electionsFor' | 'now'>): Promise<Snapshot> {
+export async function collectSnapshot(environment: string, deps: Pick<Deps, 'config' | 'clusterFor' | 'electionsFor' | 'schedulerFor' | 'groupsFor' | 'now'>): Promise<Snapshot> {
   const config = deps.config.environments[environment]!;
   const elections = deps.electionsFor(environment);
-  const [etcd, databases] = await Promise.all([
+  // Parts that are not configured, or do not answer in time, are left out: their rules stay quiet.
+  const optional = <T>(configured: unknown, read: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> => {
+    if (!configured) return Promise.resolve(undefined);
+    const controller = new AbortController();
+    return withDeadline(read(controller.signal), 1500, () => new Error('no answer within 1.5 s')).catch(() => {
+      controller.abort();
+      return undefined;
+    });
+  };
+  const [etcd, databases, fleet, groups] = await Promise.all([
     deps.clusterFor(environment).health({ deadlineMs: 1000 }),
     Promise.all(
       Object.entries(config.databases).map(async ([name, db]) => {
@@ -14,6 +24,12 @@ export async function collectSnapshot(environment: string, deps: Pick<Deps, 'con
         return [name, await read.then((view) => ({ view }), (e: unknown) => ({ error: (e as Error).message }))] as const;
       }),
     ),
+    optional(config.fleet, async (signal) => {
+      const scheduler = deps.schedulerFor(environment);
+      const [units, states, machines] = await Promise.all([scheduler.units({ signal }), scheduler.states({ signal }), scheduler.machines({ signal })]);
+      return { units, states, machines };
+    }),
+    optional(config.aws, (signal) => deps.groupsFor(environment).listForStack(stackNameOf(environment, config.aws!), { signal })),
   ]);
-  return { environment, config, at: deps.now(), etcd, databases: Object.fromEntries(databases) };
+  return { environment, config, at: deps.now(), etcd, databases: Object.fromEntries(databases), fleet, groups };
 }

@@ -7,7 +7,7 @@ import { advanceAlerts, type Observed } from './lifecycle.js';
 import { postAlert, updateAlert } from './post-alert.js';
 import type { AlertRule, Snapshot } from './rule.js';
 
-export type AlertDeps = Pick<Deps, 'config' | 'log' | 'now' | 'clusterFor' | 'electionsFor' | 'chatFor'> & {
+export type AlertDeps = Pick<Deps, 'config' | 'log' | 'now' | 'clusterFor' | 'electionsFor' | 'schedulerFor' | 'groupsFor' | 'chatFor'> & {
   alertStore: AlertStore;
   consoleListeners: ConsoleListeners;
   rules: AlertRule[];
@@ -20,12 +20,24 @@ function routeFor(deps: AlertDeps, environment: string, ruleChannels?: string[])
   return Object.entries(deps.config.channels).filter(([, c]) => c.environment === environment).map(([name]) => name);
 }
 
+/** A machine is remembered for an hour after it was last seen; longer gone, it is forgotten (and its alert resolves). */
+const REMEMBER_MACHINES_MS = 3_600_000;
+
+function rememberMachines(now: Snapshot, previous: Snapshot | undefined): Snapshot['knownMachines'] {
+  const known = { ...(previous?.knownMachines ?? {}) };
+  if (!now.fleet) return known; // fleet did not answer: nothing is known to be gone
+  for (const m of now.fleet.machines) known[m.id] = { lastSeen: now.at.toISOString(), ip: m.ip, metadata: m.metadata };
+  for (const [id, m] of Object.entries(known)) if (now.at.getTime() - new Date(m.lastSeen).getTime() > REMEMBER_MACHINES_MS) delete known[id];
+  return known;
+}
+
 /** One evaluation: probe every environment, run the rules, advance each alert, post / update / resolve. */
 export async function evaluateAlerts(deps: AlertDeps): Promise<{ posted: number; updated: number }> {
   const observed: Observed[] = [];
   for (const [environment, envConfig] of Object.entries(deps.config.environments)) {
     const snapshot = await collectSnapshot(environment, deps);
     const previous = (await deps.alertStore.lastSnapshot(environment)) as Snapshot | undefined;
+    snapshot.knownMachines = rememberMachines(snapshot, previous);
     for (const rule of deps.rules) {
       const settings = deps.config.alerts.rules[rule.name] ?? {};
       if (settings.enabled === false || !rule.appliesTo(envConfig)) continue;
@@ -34,7 +46,8 @@ export async function evaluateAlerts(deps: AlertDeps): Promise<{ posted: number;
         observed.push({ rule: effective, finding, environment, forMs: settings.forMs ?? rule.forMs, channels: routeFor(deps, environment, settings.channels), runbook: settings.runbook });
       }
     }
-    await deps.alertStore.saveSnapshot(environment, { environment, etcd: { leader: snapshot.etcd.leader } });
+    // What the next evaluation compares with: the leader, the groups, and every machine seen lately.
+    await deps.alertStore.saveSnapshot(environment, { environment, etcd: { leader: snapshot.etcd.leader }, groups: snapshot.groups ?? previous?.groups, knownMachines: snapshot.knownMachines });
   }
   const [previous, silences] = await Promise.all([deps.alertStore.load(), deps.alertStore.silences()]);
   const now = deps.now();

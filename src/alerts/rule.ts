@@ -2,6 +2,8 @@ import type { AlertSeverity } from '../config/alerts-schema.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { ClusterHealth } from '../ports/cluster.js';
 import type { ElectionView } from '../ports/elections.js';
+import type { GroupView } from '../ports/groups.js';
+import type { Machine, ScheduledUnit, UnitState } from '../ports/scheduler.js';
 
 /** Everything the rules look at for one environment, probed once per evaluation. */
 export interface Snapshot {
@@ -11,6 +13,15 @@ export interface Snapshot {
   etcd: ClusterHealth;
   /** Per configured database: its election, or why it could not be read. */
   databases: Record<string, { view?: ElectionView; error?: string }>;
+  /** fleet's units, their states and its machines, when fleet is configured (and answered). */
+  fleet?: { units: ScheduledUnit[]; states: UnitState[]; machines: Machine[] };
+  /** The stack's autoscaling groups, when AWS is configured (and answered). */
+  groups?: GroupView[];
+  /**
+   * Machines seen recently (id → when last seen), carried from one evaluation to the next, so a
+   * machine that left fleet's list is noticed however long it stays gone.
+   */
+  knownMachines?: Record<string, { lastSeen: string; ip: string; metadata: Record<string, string> }>;
 }
 
 /** A condition a rule sees now. The same (rule, subject) seen again is the same alert. */

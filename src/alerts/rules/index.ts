@@ -7,6 +7,10 @@ import { etcdLeaderChanged } from './etcd-leader-changed.rule.js';
 import { etcdMemberUnreachable } from './etcd-member-unreachable.rule.js';
 import { etcdNoLeader } from './etcd-no-leader.rule.js';
 import { etcdQuorumLost } from './etcd-quorum-lost.rule.js';
+import { groupBelowDesired } from './group-below-desired.rule.js';
+import { groupInstancesChanged } from './group-instances-changed.rule.js';
+import { machineGone } from './machine-gone.rule.js';
+import { unitNotRunning } from './unit-not-running.rule.js';
 
 /** Every alert rule. A new rule is one `<name>.rule.ts` and one line here. */
 export const ALERT_RULES: AlertRule[] = [
@@ -18,4 +22,8 @@ export const ALERT_RULES: AlertRule[] = [
   etcdDbSize,
   databaseNoLeader,
   databaseFewCandidates,
+  unitNotRunning,
+  machineGone,
+  groupBelowDesired,
+  groupInstancesChanged,
 ];
