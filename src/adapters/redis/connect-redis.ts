@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { redisTarget } from './redis-url.js';
 
 /**
  * Opens an ioredis connection for one role. A producer's command waits for a (re)connection but
@@ -18,7 +19,8 @@ export function connectRedis(url: string, role: 'producer' | 'consumer', opts: {
     role === 'producer'
       ? { maxRetriesPerRequest: 1, commandTimeout: opts.commandTimeoutMs ?? 1500 }
       : { maxRetriesPerRequest: null, enableReadyCheck: true };
-  const redis = new Redis(url, { ...common, ...roleOptions });
+  const target = redisTarget(url);
+  const redis = typeof target === 'string' ? new Redis(target, { ...common, ...roleOptions }) : new Redis({ ...target, ...common, ...roleOptions });
   // Errors surface on the calls that fail; without a listener ioredis would print each
   // reconnection attempt as an unhandled 'error' event.
   redis.on('error', () => {});
