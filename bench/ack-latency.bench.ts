@@ -105,3 +105,5 @@ ${out}`);
   await cluster.stop();
   agent.destroy();
 }
+// Every handle is closed above; exit anyway so a lingering client socket cannot keep a finished bench alive.
+process.exit(0);

@@ -63,3 +63,5 @@ ${out}`);
   await fake.close();
   await cluster.stop();
 }
+// Every handle is closed above; exit anyway so a lingering client socket cannot keep a finished bench alive.
+process.exit(0);

@@ -76,3 +76,5 @@ ${out}`);
   await deps.close();
   await cluster.stop();
 }
+// Every handle is closed above; exit anyway so a lingering client socket cannot keep a finished bench alive.
+process.exit(0);

@@ -104,3 +104,5 @@ ${out}`);
   await fleet.close();
   await cluster.stop();
 }
+// Every handle is closed above; exit anyway so a lingering client socket cannot keep a finished bench alive.
+process.exit(0);

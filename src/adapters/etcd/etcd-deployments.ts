@@ -1,8 +1,6 @@
-import type { Etcd3 } from 'etcd3';
-import { UpstreamError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { DeploymentRecord, Deployments } from '../../ports/deployments.js';
-import { createProbeClient } from './probe-client.js';
+import { createMemberClients, rangeEnd } from './member-clients.js';
 
 export interface EtcdDeploymentsOptions {
   endpoints: string[];
@@ -10,18 +8,6 @@ export interface EtcdDeploymentsOptions {
   prefix: string;
   callTimeoutMs: number;
   log: Logger;
-}
-
-/** The end of a prefix range: the prefix with its last byte incremented. */
-function rangeEnd(prefix: Buffer): Buffer {
-  const end = Buffer.from(prefix);
-  for (let i = end.length - 1; i >= 0; i--) {
-    if (end[i]! < 0xff) {
-      end[i] = end[i]! + 1;
-      return end.subarray(0, i + 1);
-    }
-  }
-  return Buffer.from([0]);
 }
 
 const SORT_DESCEND = 2;
@@ -33,24 +19,8 @@ const SORT_BY_CREATE_REVISION = 2;
  * member on failure, so a dead member costs one deadline and never etcd3's hidden retries.
  */
 export function createEtcdDeployments(opts: EtcdDeploymentsOptions): Deployments {
-  const clients = opts.endpoints.map((endpoint) => ({ endpoint, client: createProbeClient(endpoint) }));
-  let preferred = 0;
-
-  async function onAnyMember<T>(what: string, call: (client: Etcd3, deadline: Date) => Promise<T>): Promise<T> {
-    const errors: string[] = [];
-    for (let i = 0; i < clients.length; i++) {
-      const index = (preferred + i) % clients.length;
-      const { endpoint, client } = clients[index]!;
-      try {
-        const result = await call(client, new Date(Date.now() + opts.callTimeoutMs));
-        preferred = index;
-        return result;
-      } catch (e) {
-        errors.push(`${endpoint}: ${(e as Error).message.split('\n')[0]}`);
-      }
-    }
-    throw new UpstreamError(`No etcd member answered while ${what} (${errors.join('; ')}).`, { service: 'etcd' });
-  }
+  const members = createMemberClients(opts.endpoints, opts.callTimeoutMs);
+  const onAnyMember = members.onAnyMember.bind(members);
 
   return {
     async record(entry) {
@@ -78,7 +48,7 @@ export function createEtcdDeployments(opts: EtcdDeploymentsOptions): Deployments
     },
 
     async close() {
-      await Promise.allSettled(clients.map(({ client }) => Promise.resolve(client.close())));
+      await members.close();
     },
   };
 }

@@ -1,9 +1,9 @@
-import type { Etcd3, Watcher } from 'etcd3';
+import type { Watcher } from 'etcd3';
 import { UpstreamError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { ElectionView, Elections } from '../../ports/elections.js';
 import { orderCandidates } from './parse-candidate.js';
-import { createProbeClient } from './probe-client.js';
+import { createMemberClients, rangeEnd } from './member-clients.js';
 
 export interface EtcdElectionsOptions {
   endpoints: string[];
@@ -15,42 +15,14 @@ export interface EtcdElectionsOptions {
 /** Even a healthy watch stream can stall silently; re-reading this often bounds the damage. */
 const REREAD_MS = 250;
 
-/** The end of a prefix range: the prefix with its last byte incremented. */
-function rangeEnd(prefix: Buffer): Buffer {
-  const end = Buffer.from(prefix);
-  for (let i = end.length - 1; i >= 0; i--) {
-    if (end[i]! < 0xff) {
-      end[i] = end[i]! + 1;
-      return end.subarray(0, i + 1);
-    }
-  }
-  return Buffer.from([0]);
-}
-
 /**
  * Elections over etcd with one fault-handling-free client per member: each call goes to one member
  * with a deadline, then the next, so one dead member costs one deadline, never the etcd3 client's
  * 10–20 s of hidden retries.
  */
 export function createEtcdElections(opts: EtcdElectionsOptions): Elections {
-  const clients = opts.endpoints.map((endpoint) => ({ endpoint, client: createProbeClient(endpoint) }));
-  let preferred = 0;
-
-  async function onAnyMember<T>(what: string, call: (client: Etcd3, deadline: Date) => Promise<T>): Promise<T> {
-    const errors: string[] = [];
-    for (let i = 0; i < clients.length; i++) {
-      const index = (preferred + i) % clients.length;
-      const { endpoint, client } = clients[index]!;
-      try {
-        const result = await call(client, new Date(Date.now() + opts.callTimeoutMs));
-        preferred = index;
-        return result;
-      } catch (e) {
-        errors.push(`${endpoint}: ${(e as Error).message.split('\n')[0]}`);
-      }
-    }
-    throw new UpstreamError(`No etcd member answered while ${what} (${errors.join('; ')}).`, { service: 'etcd' });
-  }
+  const members = createMemberClients(opts.endpoints, opts.callTimeoutMs);
+  const onAnyMember = members.onAnyMember.bind(members);
 
   const read = (prefix: string): Promise<ElectionView> =>
     onAnyMember(`reading the election ${prefix}`, async (client, deadline) => {
@@ -76,7 +48,7 @@ export function createEtcdElections(opts: EtcdElectionsOptions): Elections {
       let done = false;
       // The watch only says "something changed": each time, the whole election is re-read, because
       // etcd3's own ElectionObserver can name the wrong leader when candidates join quickly.
-      clients[preferred]!.client.watch().prefix(`${prefix}/`).create().then(
+      members.preferred().watch().prefix(`${prefix}/`).create().then(
         (w) => {
           if (done) return void w.cancel().catch(() => undefined);
           watcher = w;
@@ -110,7 +82,7 @@ export function createEtcdElections(opts: EtcdElectionsOptions): Elections {
     },
 
     async close() {
-      await Promise.allSettled(clients.map(({ client }) => Promise.resolve(client.close())));
+      await members.close();
     },
   };
 }
