@@ -15,7 +15,7 @@ import { createRedisLocks } from './adapters/redis/redis-locks.js';
 import { createSlackChat } from './adapters/slack/slack-chat.js';
 import { createWebClient } from './adapters/slack/web-client.js';
 import { awsConfigOf } from './config/aws-schema.js';
-import type { Config } from './config/schema.js';
+import type { Config, EnvironmentConfig } from './config/schema.js';
 import type { Deps } from './deps.js';
 import { ConfigError } from './errors.js';
 import { JOB_KINDS } from './jobs/kinds.js';
@@ -41,73 +41,46 @@ export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics
     queueName: config.jobs.queue,
     commandTimeoutMs: config.redis.commandTimeoutMs,
   });
-  const clusters = new Map<string, Cluster>();
-  const elections = new Map<string, Elections>();
-  const schedulers = new Map<string, Scheduler>();
-  const deployments = new Map<string, Deployments>();
-  const aws = new Map<string, AwsPorts>();
   let slackChat: Chat | undefined;
+  const closers: Array<() => unknown> = [];
 
-  const clusterFor = (environment: string): Cluster => {
-    const env = config.environments[environment];
-    if (!env) throw new ConfigError(`Unknown environment '${environment}'.`);
-    let cluster = clusters.get(environment);
-    if (!cluster) {
-      cluster = createEtcdCluster({ endpoints: env.etcd.endpoints, probeTimeoutMs: env.etcd.probeTimeoutMs, log: log.child({ component: 'etcd', environment }) });
-      clusters.set(environment, cluster);
-    }
-    return cluster;
-  };
+  /**
+   * One adapter per environment, made on first use and closed with the rest. `create` gets the
+   * environment's config and throws ConfigError when the part it needs is not configured.
+   */
+  function perEnvironment<T extends object>(create: (environment: string, env: EnvironmentConfig) => T, close: (adapter: T) => unknown): (environment: string) => T {
+    const made = new Map<string, T>();
+    closers.push(() => Promise.allSettled([...made.values()].map((a) => close(a))));
+    return (environment) => {
+      const env = config.environments[environment];
+      if (!env) throw new ConfigError(`Unknown environment '${environment}'.`);
+      let adapter = made.get(environment);
+      if (!adapter) {
+        adapter = create(environment, env);
+        made.set(environment, adapter);
+      }
+      return adapter;
+    };
+  }
+  const child = (component: string, environment: string) => log.child({ component, environment });
 
-  const electionsFor = (environment: string): Elections => {
-    const env = config.environments[environment];
-    if (!env) throw new ConfigError(`Unknown environment '${environment}'.`);
-    let e = elections.get(environment);
-    if (!e) {
-      e = createEtcdElections({ endpoints: env.etcd.endpoints, callTimeoutMs: env.etcd.probeTimeoutMs, log: log.child({ component: 'elections', environment }) });
-      elections.set(environment, e);
-    }
-    return e;
-  };
-
-  const awsFor = (environment: string): AwsPorts => {
-    const env = config.environments[environment];
-    if (!env) throw new ConfigError(`Unknown environment '${environment}'.`);
-    const settings = awsConfigOf(environment, env);
-    let ports = aws.get(environment);
-    if (!ports) {
-      ports = createAwsPorts({ region: settings.region });
-      aws.set(environment, ports);
-    }
-    return ports;
-  };
-
-  const schedulerFor = (environment: string): Scheduler => {
-    const fleet = config.environments[environment]?.fleet;
-    if (!fleet) throw new ConfigError(`fleet is not configured for ${environment} (environments.${environment}.fleet.url).`);
-    let s = schedulers.get(environment);
-    if (!s) {
-      s = createFleetScheduler({ url: fleet.url, timeoutMs: fleet.requestTimeoutMs, log: log.child({ component: 'fleet', environment }) });
-      schedulers.set(environment, s);
-    }
-    return s;
-  };
-
-  const deploymentsFor = (environment: string): Deployments => {
-    const env = config.environments[environment];
-    if (!env) throw new ConfigError(`Unknown environment '${environment}'.`);
-    let d = deployments.get(environment);
-    if (!d) {
-      d = createEtcdDeployments({
-        endpoints: env.etcd.endpoints,
-        prefix: env.fleet?.historyPrefix ?? 'devbot/deployments',
-        callTimeoutMs: env.etcd.probeTimeoutMs,
-        log: log.child({ component: 'deployments', environment }),
-      });
-      deployments.set(environment, d);
-    }
-    return d;
-  };
+  const clusterFor = perEnvironment<Cluster>(
+    (e, env) => createEtcdCluster({ endpoints: env.etcd.endpoints, probeTimeoutMs: env.etcd.probeTimeoutMs, log: child('etcd', e) }),
+    (c) => c.close(),
+  );
+  const electionsFor = perEnvironment<Elections>(
+    (e, env) => createEtcdElections({ endpoints: env.etcd.endpoints, callTimeoutMs: env.etcd.probeTimeoutMs, log: child('elections', e) }),
+    (c) => c.close(),
+  );
+  const awsFor = perEnvironment<AwsPorts>((e, env) => createAwsPorts({ region: awsConfigOf(e, env).region }), (p) => p.close());
+  const schedulerFor = perEnvironment<Scheduler>((e, env) => {
+    if (!env.fleet) throw new ConfigError(`fleet is not configured for ${e} (environments.${e}.fleet.url).`);
+    return createFleetScheduler({ url: env.fleet.url, timeoutMs: env.fleet.requestTimeoutMs, log: child('fleet', e) });
+  }, () => undefined);
+  const deploymentsFor = perEnvironment<Deployments>(
+    (e, env) => createEtcdDeployments({ endpoints: env.etcd.endpoints, prefix: env.fleet?.historyPrefix ?? 'devbot/deployments', callTimeoutMs: env.etcd.probeTimeoutMs, log: child('deployments', e) }),
+    (d) => d.close(),
+  );
 
   const chatFor: Deps['chatFor'] = (transport) => {
     if (transport.kind === 'console') {
@@ -142,8 +115,7 @@ export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics
     alertStore: createRedisAlertStore(redis, prefix),
     consoleListeners: createRedisConsoleListeners(redis, prefix),
     async close() {
-      await Promise.allSettled([...clusters.values(), ...elections.values(), ...deployments.values()].map((c) => c.close()));
-      for (const ports of aws.values()) ports.close();
+      await Promise.all(closers.map((close) => close()));
       await queue.close();
       redis.disconnect();
     },
