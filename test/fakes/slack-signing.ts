@@ -67,19 +67,8 @@ export async function postSlashCommand(
   fields: Partial<SlashCommandFields> = {},
   opts: PostOptions = {},
 ): Promise<{ status: number; body: string; json: () => unknown }> {
-  const target = new URL(url);
-  if (target.pathname === '/' || target.pathname === '') target.pathname = '/slack/events';
-  const body = slashCommandBody(fields);
-  const signed = signSlackRequest(opts.badSignature ? `${secret}-wrong` : secret, body, opts.timestamp);
-  const headers: Record<string, string> = {
-    // Exactly this: Bolt's HTTPReceiver compares the content type without parameters.
-    'content-type': 'application/x-www-form-urlencoded',
-    ...(opts.omitHeaders ? {} : signed),
-    ...(opts.retryNum !== undefined ? { 'x-slack-retry-num': String(opts.retryNum), 'x-slack-retry-reason': 'http_timeout' } : {}),
-  };
-  const res = await fetch(target, { method: 'POST', headers, body });
-  const text = await res.text();
-  return { status: res.status, body: text, json: () => JSON.parse(text) as unknown };
+  const { status, body: text } = await postSigned(url, secret, slashCommandBody(fields), opts);
+  return { status, body: text, json: () => JSON.parse(text) as unknown };
 }
 
 /** One button click as Slack describes it inside a `block_actions` payload. */
@@ -144,11 +133,16 @@ export async function postInteraction(
   payload: Record<string, unknown>,
   opts: PostOptions = {},
 ): Promise<{ status: number; body: string }> {
+  return postSigned(url, secret, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), opts);
+}
+
+/** POSTs a form body to Bolt's receiver signed as Slack signs it (or deliberately not, per `opts`). */
+async function postSigned(url: string, secret: string, body: string, opts: PostOptions): Promise<{ status: number; body: string }> {
   const target = new URL(url);
   if (target.pathname === '/' || target.pathname === '') target.pathname = '/slack/events';
-  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   const signed = signSlackRequest(opts.badSignature ? `${secret}-wrong` : secret, body, opts.timestamp);
   const headers: Record<string, string> = {
+    // Exactly this: Bolt's HTTPReceiver compares the content type without parameters.
     'content-type': 'application/x-www-form-urlencoded',
     ...(opts.omitHeaders ? {} : signed),
     ...(opts.retryNum !== undefined ? { 'x-slack-retry-num': String(opts.retryNum), 'x-slack-retry-reason': 'http_timeout' } : {}),
