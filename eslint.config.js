@@ -32,4 +32,23 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Acceptance tests talk to the shipped processes only: nothing from src/, nor the harness
+    // pieces that run devbot's code in-process or register scripted job kinds.
+    files: ['test/acceptance/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/src/**', '**/src'], message: 'Acceptance tests import nothing from src/: start devbot serve / worker / demo and talk to it at the wire.' },
+            {
+              group: ['**/harness/devbot-test-process*', '**/harness/recorded-steps-job*', '**/fakes/scripted-job-kind*', '**/fakes/fake-*', '**/harness/devbot-fleet*'],
+              message: 'Acceptance tests use only shipped entry points; this helper runs devbot code in-process.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -1,4 +1,5 @@
 import { Command as Cli } from 'commander';
+import { ConfigError } from './errors.js';
 import { runCheckConfig } from './cli/check-config.js';
 import { runConsole } from './cli/console.js';
 import { runRenderTemplate } from './cli/render-template.js';
@@ -58,4 +59,12 @@ program
     process.exitCode = await runLocalCluster(verb, member, o);
   });
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  // A configuration problem found while starting (a missing token, a taken port) is the user's to
+  // fix: print what is wrong and which fields, not a stack trace, and exit 2 as check-config does.
+  if (!(e instanceof ConfigError)) throw e;
+  process.stderr.write(`devbot: ${e.userFacing}\n`);
+  process.exit(2);
+}

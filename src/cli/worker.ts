@@ -2,6 +2,7 @@ import { startBullmqWorker } from '../adapters/bullmq/bullmq-worker.js';
 import { createOpsRoutes } from '../adapters/http/ops-routes.js';
 import { startRoutesServer } from '../adapters/http/routes-server.js';
 import { createPromMetrics } from '../adapters/metrics/prom-metrics.js';
+import { startAlertWatcher } from '../alerts/start-watcher.js';
 import { buildDeps } from '../build-deps.js';
 import type { Deps } from '../deps.js';
 import { loadForCli, onShutdown } from './load.js';
@@ -24,9 +25,32 @@ export async function runWorker(file: string | undefined, opts: { jobKinds?: Dep
     return undefined;
   });
   log.info({ queue: config.jobs.queue, concurrency: config.jobs.concurrency, opsPort: ops?.port }, 'worker started');
+  const schedules = keepSchedulesRegistered(deps);
   onShutdown(async () => {
+    schedules.stop();
     await ops?.close();
     await worker.close();
     await deps.close();
   }, log);
+}
+
+/**
+ * Registers the schedulers a worker owns (alert evaluation) at startup. Redis may not answer yet
+ * (the worker itself reconnects by itself), so a failed registration is logged and tried again
+ * until it lands: a worker that runs jobs but never schedules alerts is the failure to avoid.
+ */
+function keepSchedulesRegistered(deps: Deps): { stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const attempt = async (delayMs: number): Promise<void> => {
+    try {
+      const outcome = await startAlertWatcher(deps);
+      deps.log.info({ everyMs: deps.config.alerts.intervalMs, outcome }, outcome === 'scheduled' ? 'alert evaluation scheduled' : 'alert evaluation off (alerts.enabled: false)');
+    } catch (err) {
+      deps.log.error({ err, retryInMs: delayMs }, 'could not register the alert schedule; trying again');
+      if (!stopped) timer = setTimeout(() => void attempt(Math.min(delayMs * 2, 30_000)), delayMs);
+    }
+  };
+  void attempt(1_000);
+  return { stop: () => { stopped = true; clearTimeout(timer); } };
 }

@@ -17,7 +17,7 @@ export const statusJob: JobKind<{ environment: string }> = {
     const fleet = deps.config.environments[payload.environment]?.fleet ? { scheduler: deps.schedulerFor(payload.environment) } : {};
     const sections = await collectStatus(
       STATUS_PARTS,
-      { environment: payload.environment, config: deps.config, cluster: deps.clusterFor(payload.environment), elections: deps.electionsFor(payload.environment), queue: deps.queue, ...fleet, ...aws },
+      { environment: payload.environment, config: deps.config, cluster: deps.clusterFor(payload.environment), elections: deps.electionsFor(payload.environment), queue: deps.queue, log: ctx.log, ...fleet, ...aws },
       deps.config.status.deadlineMs,
     );
     const report = renderStatus({

@@ -77,5 +77,7 @@ export interface JobQueue {
    * every worker may call it at startup; there is still one job per tick).
    */
   repeat(id: string, everyMs: number, data: JobData): Promise<void>;
+  /** Removes the scheduler `id` (idempotent: nothing to remove is fine). Fails with UpstreamError('redis'). */
+  unrepeat(id: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import type { Logger } from '../log.js';
 import type { Cluster } from './cluster.js';
 import type { Elections } from './elections.js';
 import type { Groups } from './groups.js';
@@ -37,6 +38,8 @@ export interface StatusContext {
   groups?: Groups;
   /** Aborted when the report's overall deadline passes. */
   signal: AbortSignal;
+  /** Where a part logs the raw detail of what it shows in plain words. */
+  log?: Logger;
 }
 
 export interface StatusPart {

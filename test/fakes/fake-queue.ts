@@ -27,6 +27,7 @@ export function createFakeQueue(opts: { failWith?: Error } = {}): JobQueue & { j
       return { state: 'completed' as const };
     },
     async repeat() {},
+    async unrepeat() {},
     async close() {},
   };
 }

@@ -41,6 +41,11 @@ export interface ProcessGroup {
    * worker may still be connecting to Redis (wait for the queue's worker count for that).
    */
   startDevbot(role: 'serve' | 'worker', name: string, env: Record<string, string>): Promise<DevbotProcess>;
+  /**
+   * Starts the shipped `devbot serve|worker --config <file>` (bin/devbot.mjs, what a user runs) with
+   * the test runner's environment minus every DEVBOT_* variable, plus `env`. Resolves like startDevbot.
+   */
+  startShipped(role: 'serve' | 'worker', name: string, opts: { configFile: string; env: Record<string, string> }): Promise<DevbotProcess>;
   /** A redis-server on a free port with AOF on and fsync at every write, data in a directory of its own. */
   startRedis(name: string): Promise<RedisProcess>;
   /** Respawns a killed Redis with the same argv (same port, same data): it replays its AOF. */
@@ -61,6 +66,19 @@ export interface ProcessGroup {
 }
 
 const ENTRY = fileURLToPath(new URL('./devbot-test-process.ts', import.meta.url));
+/** What `npx devbot` runs. */
+export const DEVBOT_BIN = fileURLToPath(new URL('../../bin/devbot.mjs', import.meta.url));
+
+/** The runner's environment without DEVBOT_* (so a developer's shell never leaks in), plus `env`. */
+export function shippedEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('DEVBOT_')));
+  return { ...base, AWS_EC2_METADATA_DISABLED: 'true', ...env };
+}
+
+/** The log line a devbot process writes once it runs; a serve's carries its port. */
+function startedLineOf(role: 'serve' | 'worker'): string {
+  return role === 'serve' ? '"msg":"devbot is serving Slack"' : '"msg":"worker started"';
+}
 
 export function createProcessGroup(label: string): ProcessGroup {
   const dir = mkdtempSync(join(tmpdir(), `devbot-procs-${label}-`));
@@ -72,11 +90,21 @@ export function createProcessGroup(label: string): ProcessGroup {
   record();
   const reaper = startReaper(stateFile);
 
-  const spawnRecorded = async <T extends TestProcess>(p: Omit<T, 'pid'>): Promise<T> => {
-    const started = { ...p, pid: await spawnDetached(p.argv, p.logFile) } as T;
+  const spawnRecorded = async <T extends TestProcess>(p: Omit<T, 'pid'>, env?: NodeJS.ProcessEnv): Promise<T> => {
+    const started = { ...p, pid: await spawnDetached(p.argv, p.logFile, env) } as T;
     live.set(started.pid, started);
     record();
     return started;
+  };
+
+  // No event crosses the process boundary: poll its log, bounded, and fail fast if it died.
+  const waitUntilStarted = async (p: DevbotProcess, role: 'serve' | 'worker'): Promise<DevbotProcess> => {
+    const startedLine = await waitFor(`${p.name} (pid ${p.pid}) to start`, () => {
+      if (!isAlive(p.pid, p.argv[0])) throw new Error(`${p.name} exited while starting:\n${tailLog(p.logFile)}`);
+      return readFileSync(p.logFile, 'utf8').split('\n').find((l) => l.includes(startedLineOf(role)));
+    }, { timeoutMs: 30_000, intervalMs: 50 });
+    const port = (JSON.parse(startedLine) as { port?: number }).port;
+    return role === 'serve' ? { ...p, port } : p;
   };
 
   const waitUntilRedisUp = (r: RedisProcess) =>
@@ -93,14 +121,14 @@ export function createProcessGroup(label: string): ProcessGroup {
       const p = await spawnRecorded<DevbotProcess>({
         name, role, argv: [process.execPath, '--import', 'tsx', ENTRY, role, settings], logFile: join(dir, `${name}.log`),
       });
-      // No event crosses the process boundary: poll its log, bounded, and fail fast if it died.
-      const startedLine = await waitFor(`${name} (pid ${p.pid}) to start`, () => {
-        if (!isAlive(p.pid, p.argv[0])) throw new Error(`${name} exited while starting:\n${tailLog(p.logFile)}`);
-        const lines = readFileSync(p.logFile, 'utf8').split('\n');
-        return lines.find((l) => l.includes(role === 'serve' ? '"msg":"devbot is serving Slack"' : '"msg":"worker started"'));
-      }, { timeoutMs: 30_000, intervalMs: 50 });
-      const port = (JSON.parse(startedLine) as { port?: number }).port;
-      return role === 'serve' ? { ...p, port } : p;
+      return waitUntilStarted(p, role);
+    },
+    async startShipped(role, name, { configFile, env }) {
+      const p = await spawnRecorded<DevbotProcess>(
+        { name, role, argv: [process.execPath, DEVBOT_BIN, role, '--config', configFile], logFile: join(dir, `${name}.log`) },
+        shippedEnv(env),
+      );
+      return waitUntilStarted(p, role);
     },
     async startRedis(name) {
       const [port = 0] = await freePorts(1);

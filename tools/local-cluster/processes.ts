@@ -6,13 +6,14 @@ import { waitFor } from './wait-for.js';
 /**
  * Starts `argv` detached in its own process group, stdout and stderr appended to `logFile`, and
  * lets the caller exit without waiting for it. Whoever owns the cluster kills it by pid later.
+ * `env` replaces the inherited environment when given.
  */
-export function spawnDetached(argv: readonly string[], logFile: string): Promise<number> {
+export function spawnDetached(argv: readonly string[], logFile: string, env?: NodeJS.ProcessEnv): Promise<number> {
   const [command, ...args] = argv;
   if (!command) return Promise.reject(new Error('spawnDetached: empty argv'));
   const fd = openSync(logFile, 'a');
   try {
-    const child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd] });
+    const child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd], ...(env ? { env } : {}) });
     return new Promise((resolve, reject) => {
       child.once('error', (e) => reject(new Error(`could not start ${command}: ${e.message}`, { cause: e })));
       child.once('spawn', () => {

@@ -113,6 +113,10 @@ export function createBullmqQueue(opts: BullmqQueueOptions): JobQueue {
       );
     },
 
+    async unrepeat(id) {
+      await guard('removing a repeating job', () => queue.removeJobScheduler(id));
+    },
+
     async waitUntilFinished(jobId, timeoutMs) {
       if (!events) {
         eventsConnection = connectRedis(opts.redisUrl, 'consumer');

@@ -1,4 +1,5 @@
 import type { DatabaseConfig } from '../../config/schema.js';
+import { UpstreamError } from '../../errors.js';
 import type { ElectionView } from '../../ports/elections.js';
 import type { StatusLine, StatusPart } from '../../ports/status.js';
 import { worstLevel } from '../levels.js';
@@ -17,6 +18,17 @@ function describeDatabase(name: string, config: DatabaseConfig, view: ElectionVi
   };
 }
 
+/**
+ * A read that reached no member is etcd without quorum (or unreachable): say that in words, and
+ * leave gRPC's own text (deadlines, name resolution…) to the log.
+ */
+function explainReadFailure(e: unknown): string {
+  if (e instanceof UpstreamError && e.service === 'etcd' && /^No etcd member answered/.test(e.userFacing)) {
+    return 'etcd has no quorum (no member answered), so the election cannot be read';
+  }
+  return e instanceof Error ? e.message.split('\n')[0]! : String(e);
+}
+
 /** Databases elected through etcd: leader, since when, candidates and their health. */
 export const databasesPart: StatusPart = {
   name: 'databases',
@@ -27,7 +39,10 @@ export const databasesPart: StatusPart = {
       databases.map(([name, config]) =>
         ctx.elections.read(config.electionPrefix).then(
           (view) => describeDatabase(name, config, view),
-          (e: unknown): StatusLine => ({ label: name, value: `could not be read: ${(e as Error).message}`, level: 'critical' }),
+          (e: unknown): StatusLine => {
+            ctx.log?.warn({ err: e, database: name }, 'could not read the election');
+            return { label: name, value: `could not be read: ${explainReadFailure(e)}`, level: 'critical' };
+          },
         ),
       ),
     );
