@@ -68,15 +68,25 @@ export async function runConsoleSession(opts: ConsoleSessionOptions): Promise<nu
       awaitingAnswer = undefined; // answered elsewhere, or expired
     }
   };
-  const drain = async (blockMs: number) => {
+  /** Reads and prints what came since lastId; `wanted` false after the read leaves it for the next drain. */
+  const drain = async (blockMs: number, wanted: () => boolean = () => true) => {
     const entries = await readConsoleEvents(reader, key, lastId, blockMs);
+    if (!wanted()) return;
     for (const { id } of entries) lastId = id;
     const events = entries.map((e) => e.event);
     for (const e of opts.interactive ? events : coalesceEvents(events)) show(e);
   };
-  const follow = opts.interactive ? (async () => {
-    while (!closed) await drain(500).catch(() => undefined);
-  })() : Promise.resolve();
+  // Script mode prints a command's messages once its job ends (coalesced, in order); between
+  // commands it follows the stream too, so alerts that fire while stdin is quiet still show.
+  let busy = false;
+  const follow = (async () => {
+    while (!closed) {
+      // A command that started during the read gets its messages from settle's drain, coalesced.
+      if (opts.interactive) await drain(500).catch(() => undefined);
+      else if (!busy) await drain(500, () => !busy).catch(() => undefined);
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
 
   const settle = async (reply: CommandReply) => {
     print(reply.text);
@@ -106,13 +116,18 @@ export async function runConsoleSession(opts: ConsoleSessionOptions): Promise<nu
     if (!opts.interactive) print(`> ${text}`);
     const requestId = `${session}-${++counter}`;
     const base = { user: opts.user, channel: opts.channel, channelName: opts.channel, transport, requestId };
-    if (awaitingAnswer && (YES.test(text) || NO.test(text))) {
-      const value = awaitingAnswer;
-      awaitingAnswer = undefined;
-      await settle(await opts.handleAction({ ...base, action: YES.test(text) ? 'confirm' : 'decline', value }));
-      continue;
+    busy = true;
+    try {
+      if (awaitingAnswer && (YES.test(text) || NO.test(text))) {
+        const value = awaitingAnswer;
+        awaitingAnswer = undefined;
+        await settle(await opts.handleAction({ ...base, action: YES.test(text) ? 'confirm' : 'decline', value }));
+        continue;
+      }
+      await settle(await opts.handleCommand({ ...base, text }));
+    } finally {
+      busy = false;
     }
-    await settle(await opts.handleCommand({ ...base, text }));
   }
   closed = true;
   clearInterval(heartbeat);
