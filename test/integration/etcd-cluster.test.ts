@@ -76,12 +76,20 @@ describe('etcd Cluster adapter against a real 3-member cluster', () => {
   });
 
   it('honours a caller deadline shorter than the probe timeout', async () => {
+    // A probe timeout far above the caller's deadline, so a report that comes back near the deadline
+    // can only come from the deadline being honoured, with room for a loaded machine's slowness.
+    const patient = createEtcdCluster({ endpoints, probeTimeoutMs: 5_000, log: silentLogger() });
+    const e1 = inject('etcd').members.find((m) => m.name === 'e1')!;
     try {
       await freezeMembers(['e1']);
-      const h = await cluster.health({ deadlineMs: 250 });
-      expect(h.tookMs).toBeLessThan(600);
-      expect(byName(h, 'e1'), JSON.stringify(h)).toMatchObject({ reachable: false, errors: ['no answer within 250 ms'] });
+      const h = await patient.health({ deadlineMs: 250 });
+      expect(h.tookMs).toBeLessThan(2_000);
+      // On a busy machine even the live members may miss 250 ms and then nobody names the members:
+      // the frozen one is then known by its URL. Either way it is reported, and why.
+      const frozen = h.members.find((m) => m.name === 'e1' || m.clientUrl === e1.clientUrl);
+      expect(frozen, JSON.stringify(h)).toMatchObject({ reachable: false, errors: ['no answer within 250 ms'] });
     } finally {
+      await patient.close();
       await restoreCluster();
     }
   });
