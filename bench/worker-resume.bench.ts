@@ -2,6 +2,11 @@
  * Worker SIGKILL mid-job → job resumed by another worker. Real `devbot serve` and two
  * `devbot worker` processes (with a scripted job kind that records its steps), a local Redis.
  * Goal ≤ 10 s. Run: npm run bench:resume   (RUNS=5)
+ *
+ * Why not bin/devbot.mjs: the processes are `devbot serve` / `devbot worker` exactly as src/cli runs
+ * them, started through test/harness/devbot-test-process.ts only to register one scripted job kind
+ * whose steps take a known time and record themselves. No shipped kind has steps that last long
+ * enough to kill a worker between them deterministically, nor records which step ran where.
  */
 import { WORKER_TIMINGS } from '../src/adapters/bullmq/bullmq-worker.js';
 import { startFleet } from '../test/harness/devbot-fleet.js';

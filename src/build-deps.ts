@@ -1,13 +1,18 @@
 import { createAwsPorts, type AwsPorts } from './adapters/aws/aws-clients.js';
 import { createBullmqQueue } from './adapters/bullmq/bullmq-queue.js';
+import { createBackups } from './adapters/create-backups.js';
 import { createStreamChat } from './adapters/console/stream-chat.js';
 import { createEtcdCluster } from './adapters/etcd/etcd-cluster.js';
 import { createEtcdDeployments } from './adapters/etcd/etcd-deployments.js';
 import { createEtcdElections } from './adapters/etcd/etcd-elections.js';
+import { createEtcdMembers } from './adapters/etcd/etcd-members.js';
+import { createEtcdSnapshots } from './adapters/etcd/etcd-snapshots.js';
+import { createSnapshotTools } from './adapters/etcd/snapshot-tools.js';
 import { createFleetScheduler } from './adapters/fleet/fleet-scheduler.js';
 import { connectRedis } from './adapters/redis/connect-redis.js';
 import { createRedisAlertStore } from './adapters/redis/redis-alert-store.js';
 import { createRedisAudit } from './adapters/redis/redis-audit.js';
+import { createRedisBackupAttempts } from './adapters/redis/redis-backup-attempts.js';
 import { createRedisConsoleListeners } from './adapters/redis/redis-console-listeners.js';
 import { createRedisConfirmations } from './adapters/redis/redis-confirmations.js';
 import { createRedisJobState } from './adapters/redis/redis-job-state.js';
@@ -15,6 +20,7 @@ import { createRedisLocks } from './adapters/redis/redis-locks.js';
 import { createSlackChat } from './adapters/slack/slack-chat.js';
 import { createWebClient } from './adapters/slack/web-client.js';
 import { awsConfigOf } from './config/aws-schema.js';
+import { backupHowTo } from './config/backup-schema.js';
 import type { Config, EnvironmentConfig } from './config/schema.js';
 import type { Deps } from './deps.js';
 import { ConfigError } from './errors.js';
@@ -25,7 +31,14 @@ import type { Chat } from './ports/chat.js';
 import type { Cluster } from './ports/cluster.js';
 import type { Deployments } from './ports/deployments.js';
 import type { Elections } from './ports/elections.js';
+import type { Backups } from './ports/backups.js';
+import type { EtcdSnapshots } from './ports/etcd-snapshots.js';
+import type { Members } from './ports/members.js';
 import type { Scheduler } from './ports/scheduler.js';
+
+const refuse = (): Promise<never> => Promise.reject(new ConfigError('Cannot post to Slack: DEVBOT_SLACK_BOT_TOKEN is not set.'));
+/** The Slack chat of a process configured without a bot token: every call fails, saying so. */
+const noSlackChat: Chat = { post: refuse, update: refuse, postEphemeral: refuse };
 
 export interface BuiltDeps extends Deps {
   close(): Promise<void>;
@@ -72,6 +85,18 @@ export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics
     (e, env) => createEtcdElections({ endpoints: env.etcd.endpoints, callTimeoutMs: env.etcd.probeTimeoutMs, log: child('elections', e) }),
     (c) => c.close(),
   );
+  const membersFor = perEnvironment<Members>(
+    (e, env) => createEtcdMembers({ endpoints: env.etcd.endpoints, callTimeoutMs: Math.max(env.etcd.probeTimeoutMs, 2000), log: child('members', e) }),
+    (m) => m.close(),
+  );
+  const backupsFor = perEnvironment<Backups & { close(): void }>((e, env) => {
+    if (!env.etcd.backup) throw new ConfigError(backupHowTo(e));
+    return createBackups(e, env.etcd.backup, process.env);
+  }, (b) => b.close());
+  const etcdSnapshotsFor = perEnvironment<EtcdSnapshots>(
+    (e, env) => createEtcdSnapshots({ endpoints: env.etcd.endpoints, probeTimeoutMs: Math.max(env.etcd.probeTimeoutMs, 2000), log: child('snapshots', e) }),
+    (s) => s.close(),
+  );
   const awsFor = perEnvironment<AwsPorts>((e, env) => createAwsPorts({ region: awsConfigOf(e, env).region }), (p) => p.close());
   const schedulerFor = perEnvironment<Scheduler>((e, env) => {
     if (!env.fleet) throw new ConfigError(`fleet is not configured for ${e} (environments.${e}.fleet.url).`);
@@ -87,9 +112,11 @@ export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics
       return createStreamChat(redis, prefix, transport.session);
     }
     if (!slackChat) {
-      if (!config.slack.botToken) throw new ConfigError('Cannot post to Slack: DEVBOT_SLACK_BOT_TOKEN is not set.');
+      // Without a token nothing can reach Slack, but a job that might post there (an alert
+      // evaluation for console listeners, say) must still run: only a real post fails.
+      if (!config.slack.botToken) return noSlackChat;
       const client = createWebClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, log: log.child({ component: 'slack' }) });
-      slackChat = createSlackChat({ client, log: log.child({ component: 'slack' }) });
+      slackChat = createSlackChat({ client, log: log.child({ component: 'slack' }), metrics: opts.metrics ?? noMetrics });
     }
     return slackChat;
   };
@@ -104,6 +131,12 @@ export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics
     deploymentsFor,
     stacksFor: (environment) => awsFor(environment).stacks,
     groupsFor: (environment) => awsFor(environment).groups,
+    instancesFor: (environment) => awsFor(environment).instances,
+    membersFor,
+    backupsFor,
+    etcdSnapshotsFor,
+    snapshotTools: createSnapshotTools(),
+    backupAttempts: createRedisBackupAttempts(redis, prefix),
     chatFor,
     now: () => new Date(),
     locks: createRedisLocks(redis, prefix),

@@ -3,11 +3,16 @@ import type { JobKind } from './jobs/job-kind.js';
 import type { Logger } from './log.js';
 import type { AlertStore } from './ports/alert-store.js';
 import type { AuditLog } from './ports/audit.js';
+import type { BackupAttempts } from './ports/backup-attempts.js';
+import type { Backups } from './ports/backups.js';
 import type { ConsoleListeners } from './ports/console-listeners.js';
 import type { Confirmations } from './ports/confirmations.js';
 import type { Deployments } from './ports/deployments.js';
 import type { Elections } from './ports/elections.js';
+import type { EtcdSnapshots } from './ports/etcd-snapshots.js';
 import type { Groups } from './ports/groups.js';
+import type { Instances } from './ports/instances.js';
+import type { Members } from './ports/members.js';
 import type { Stacks } from './ports/stacks.js';
 import type { JobStateStore } from './ports/job-state.js';
 import type { Locks } from './ports/locks.js';
@@ -16,6 +21,7 @@ import type { Chat } from './ports/chat.js';
 import type { Cluster } from './ports/cluster.js';
 import type { JobQueue, Transport } from './ports/queue.js';
 import type { Scheduler } from './ports/scheduler.js';
+import type { SnapshotTools } from './ports/snapshot-tools.js';
 
 /**
  * Everything a command, job or renderer may use, built once in main.ts (or by a test) and passed
@@ -37,6 +43,18 @@ export interface Deps {
   stacksFor(environment: string): Stacks;
   /** The autoscaling groups of the environment's stack. Throws like stacksFor. */
   groupsFor(environment: string): Groups;
+  /** The EC2 machines of the environment's stack (a replacement's new machine). Throws like stacksFor. */
+  instancesFor(environment: string): Instances;
+  /** The etcd membership of an environment: members with their status; add, remove, promote. */
+  membersFor(environment: string): Members;
+  /** Where the environment's etcd snapshots are kept (etcd.backup.destination). Throws ConfigError, saying how to configure it, when etcd.backup is not set. */
+  backupsFor(environment: string): Backups;
+  /** Snapshots streamed from the environment's etcd, and reads at a past revision. */
+  etcdSnapshotsFor(environment: string): EtcdSnapshots;
+  /** etcdctl / etcd on this process's host: inspect a snapshot file, restore it into a throwaway etcd. */
+  snapshotTools: SnapshotTools;
+  /** How recent snapshot and drill attempts went, per environment. */
+  backupAttempts: BackupAttempts;
   /** Where a job's messages go, by the transport its command came from. */
   chatFor(transport: Transport): Chat;
   now(): Date;

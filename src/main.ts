@@ -50,13 +50,14 @@ program.command('check-config').description('validate the config and print field
 
 program
   .command('local-cluster')
-  .description("stop, start, freeze or thaw a member of the demo's local cluster: devbot local-cluster stop e2")
-  .argument('<verb>', 'stop | start | freeze | thaw | status')
+  .description("stop, start, freeze, thaw or replace a member of the demo's local cluster: devbot local-cluster stop e2")
+  .argument('<verb>', 'stop | start | freeze | thaw | replace | status')
   .argument('[member]', 'e1, e2, e3 or redis')
   .option('--state <file>', "the cluster's state file (default: the running demo's)")
   .option('--signal <signal>', 'for stop: the signal to send (default SIGKILL)')
   .action(async (verb: string, member: string | undefined, o: { state?: string; signal?: string }) => {
-    process.exitCode = await runLocalCluster(verb, member, o);
+    // replace renders the boot script from the config (default: the demo's).
+    process.exitCode = await runLocalCluster(verb, member, { ...o, config: configFile() });
   });
 
 try {

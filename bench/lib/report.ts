@@ -18,10 +18,11 @@ export function machine(): string {
 
 /**
  * Replaces this benchmark's section of BENCHMARKS.md (between its markers), so each script owns
- * its part and re-running it refreshes the figures.
+ * its part and re-running it refreshes the figures. BENCH_REPORT_FILE names another file instead,
+ * for a trial run whose figures should not replace the recorded ones.
  */
 export function recordSection(name: string, markdown: string): void {
-  const file = 'BENCHMARKS.md';
+  const file = process.env['BENCH_REPORT_FILE'] || 'BENCHMARKS.md';
   const start = `<!-- bench:${name}:start -->`;
   const end = `<!-- bench:${name}:end -->`;
   const body = `${start}\n${markdown.trim()}\n${end}`;

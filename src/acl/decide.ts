@@ -1,15 +1,29 @@
 import { VERB_NAMES, type Verb } from '../commands/verbs.js';
+import { bareName, isChannelId } from './channel-entries.js';
 import type { AclPolicy, AclRule } from './policy.js';
+import { sharedChannelRefusal, type SharedChannelInfo } from './shared-channel.js';
 
 export interface Principal {
   user: string;
+}
+
+/** Where a request was made, as commands/resolve-channel.ts resolves it against `channels:`. */
+export interface AclChannel extends SharedChannelInfo {
+  id: string;
+  name: string;
+  /**
+   * The channel's key under `channels:`: matched by its id when that entry has one, else by name.
+   * Unset for a channel devbot has no config for, whatever it is called. Rule entries that name a
+   * channel match only this.
+   */
+  configured?: string;
 }
 
 export interface AclRequest {
   verb: Verb;
   /** What the command acts on (commandTarget); undefined matches target-limited rules too. */
   target?: string;
-  channel: { id: string; name: string };
+  channel: AclChannel;
   environment: string;
 }
 
@@ -30,11 +44,20 @@ const ANSWERABLE_BY_ANYONE: ReadonlySet<Verb> = new Set<Verb>(['help', 'can-i'])
 
 const covers = (list: readonly string[], value: string): boolean => list.includes('*') || list.includes(value);
 
-const bare = (channel: string): string => channel.replace(/^#/, '').toLowerCase();
+/**
+ * An id entry covers the channel with that id; a name entry covers the configured channel of that
+ * name (which resolve-channel matched by its id when it has one). A Slack channel's own name is
+ * never compared: another channel, or another workspace's, may carry the same name.
+ */
+function coversChannel(list: readonly string[], channel: AclChannel): boolean {
+  const configured = channel.configured === undefined ? undefined : bareName(channel.configured);
+  return list.some((c) => c === '*' || (isChannelId(c) ? c === channel.id : configured !== undefined && bareName(c) === configured));
+}
 
-/** Rules name a channel by id, or by name with or without '#'. Slack channel names are lowercase. */
-function coversChannel(list: readonly string[], channel: AclRequest['channel']): boolean {
-  return list.some((c) => c === '*' || c === channel.id || bare(c) === bare(channel.name));
+/** A denial's hint when the channel is named like a configured one but is not it (another id). */
+function lookalike(list: readonly string[], channel: AclChannel): string {
+  if (channel.configured !== undefined || !list.some((c) => !isChannelId(c) && bareName(c) === bareName(channel.name))) return '';
+  return `; this is not the #${bareName(channel.name)} devbot is configured for (configured channels are matched by their id)`;
 }
 
 /** `users: ['*']` is everyone, as '*' is everywhere else in a rule; it has to be written out. */
@@ -55,7 +78,7 @@ function listSome(items: Iterable<string>, max = 8): string {
 }
 
 /** Slack channel names are lowercase, so an upper-case C…/G… entry is an id: shown bare, not as #C0123. */
-const hash = (channel: string): string => (/^[CG][A-Z0-9]+$/.test(channel) ? channel : `#${channel.replace(/^#/, '')}`);
+const hash = (channel: string): string => (isChannelId(channel) ? channel : `#${channel.replace(/^#/, '')}`);
 
 function deny(reason: string): Decision {
   return { allowed: false, reason };
@@ -71,6 +94,8 @@ export function decide(policy: AclPolicy, principal: Principal, req: AclRequest)
   if (ANSWERABLE_BY_ANYONE.has(req.verb)) {
     return { allowed: true, reason: `anyone may ask ${verb}: it only shows you your own permissions` };
   }
+  const outside = sharedChannelRefusal(req.channel);
+  if (outside) return deny(outside);
   const mine = policy.rules.filter((r) => namesUser(policy, r, principal.user));
   if (mine.length === 0) {
     return deny(`${verb} is not allowed for you: no access rule names you (an admin can add one under acl.rules)`);
@@ -82,7 +107,8 @@ export function decide(policy: AclPolicy, principal: Principal, req: AclRequest)
   const where = hash(req.channel.name || req.channel.id);
   const inChannel = forVerb.filter((r) => coversChannel(r.channels, req.channel));
   if (inChannel.length === 0) {
-    return deny(`${verb} is not allowed for you in ${where} (you may run it in ${listSome(forVerb.flatMap((r) => r.channels).map(hash))})`);
+    const listed = forVerb.flatMap((r) => r.channels);
+    return deny(`${verb} is not allowed for you in ${where} (you may run it in ${listSome(listed.map(hash))})${lookalike(listed, req.channel)}`);
   }
   const inEnvironment = inChannel.filter((r) => covers(r.environments, req.environment));
   if (inEnvironment.length === 0) {

@@ -1,10 +1,12 @@
 import { stackNameOf } from '../config/aws-schema.js';
 import type { Deps } from '../deps.js';
+import { catalogUnits } from '../units/catalog-drift.js';
+import { loadCatalog } from '../units/load-catalog.js';
 import { withDeadline } from '../with-deadline.js';
 import type { Snapshot } from './rule.js';
 
 /** Probes one environment for the rules: etcd health and every database's election, each with a deadline. */
-export async function collectSnapshot(environment: string, deps: Pick<Deps, 'config' | 'clusterFor' | 'electionsFor' | 'schedulerFor' | 'groupsFor' | 'now'>): Promise<Snapshot> {
+export async function collectSnapshot(environment: string, deps: Pick<Deps, 'config' | 'clusterFor' | 'electionsFor' | 'schedulerFor' | 'groupsFor' | 'now' | 'backupsFor' | 'backupAttempts'>): Promise<Snapshot> {
   const config = deps.config.environments[environment]!;
   const elections = deps.electionsFor(environment);
   // Parts that are not configured, or do not answer in time, are left out: their rules stay quiet.
@@ -16,7 +18,7 @@ export async function collectSnapshot(environment: string, deps: Pick<Deps, 'con
       return undefined;
     });
   };
-  const [etcd, databases, fleet, groups] = await Promise.all([
+  const [etcd, databases, fleet, groups, backups] = await Promise.all([
     deps.clusterFor(environment).health({ deadlineMs: 1000 }),
     Promise.all(
       Object.entries(config.databases).map(async ([name, db]) => {
@@ -30,6 +32,22 @@ export async function collectSnapshot(environment: string, deps: Pick<Deps, 'con
       return { units, states, machines };
     }),
     optional(config.aws, (signal) => deps.groupsFor(environment).listForStack(stackNameOf(environment, config.aws!), { signal })),
+    optional(config.etcd.backup, async () => {
+      const [listed, attempts] = await Promise.all([
+        deps.backupsFor(environment).list(environment, { limit: 1 }).then((l) => ({ newest: l[0] }), (e: unknown) => ({ listError: (e as Error).message })),
+        deps.backupAttempts.recent(environment, 10),
+      ]);
+      return { ...listed, attempts };
+    }),
   ]);
-  return { environment, config, at: deps.now(), etcd, databases: Object.fromEntries(databases), fleet, groups };
+  return { environment, config, at: deps.now(), etcd, databases: Object.fromEntries(databases), fleet, groups, backups, ...(config.fleet ? { catalog: readCatalog(config.fleet.catalog, config.fleet.startTimeoutMs) } : {}) };
+}
+
+/** The catalog, read afresh as every deploy reads it; a broken one is reported, not thrown (check-config says why). */
+function readCatalog(file: string, startTimeoutMs: number): Snapshot['catalog'] {
+  try {
+    return catalogUnits(loadCatalog(file, { startTimeoutMs }));
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
 }

@@ -2,12 +2,13 @@ import type { Deps } from '../deps.js';
 import type { AlertStore } from '../ports/alert-store.js';
 import type { ConsoleListeners } from '../ports/console-listeners.js';
 import { renderAlert } from '../render/alert.js';
+import { trackChannelFailures } from './channel-failures.js';
 import { collectSnapshot } from './collect-snapshot.js';
 import { advanceAlerts, type Observed } from './lifecycle.js';
 import { postAlert, updateAlert } from './post-alert.js';
 import type { AlertRule, Snapshot } from './rule.js';
 
-export type AlertDeps = Pick<Deps, 'config' | 'log' | 'now' | 'clusterFor' | 'electionsFor' | 'schedulerFor' | 'groupsFor' | 'chatFor'> & {
+export type AlertDeps = Pick<Deps, 'config' | 'log' | 'now' | 'clusterFor' | 'electionsFor' | 'schedulerFor' | 'groupsFor' | 'chatFor' | 'metrics' | 'backupsFor' | 'backupAttempts'> & {
   alertStore: AlertStore;
   consoleListeners: ConsoleListeners;
   rules: AlertRule[];
@@ -51,7 +52,8 @@ export async function evaluateAlerts(deps: AlertDeps): Promise<{ posted: number;
   }
   const [previous, silences] = await Promise.all([deps.alertStore.load(), deps.alertStore.silences()]);
   const now = deps.now();
-  const { changed, removed } = advanceAlerts(previous, observed, now, deps.config.alerts.repeatMs);
+  const { changed, removed } = advanceAlerts(previous, observed, now, deps.config.alerts.repeatMs, deps.config.slack.botToken ? 'slack' : 'console');
+  const failures = await trackChannelFailures(deps, now);
   let posted = 0;
   let updated = 0;
   for (const change of changed) {
@@ -59,17 +61,13 @@ export async function evaluateAlerts(deps: AlertDeps): Promise<{ posted: number;
     const silence = silences[state.key];
     state.silencedUntil = silence?.until;
     state.silencedBy = silence?.by;
-    if (change.action === 'post' && !silence) {
-      // A failed post leaves the alert firing without a message: the next evaluation posts again.
-      state.messages = await postAlert(state.channels, renderAlert(state, now), deps).catch((err: unknown) => {
-        deps.log.error({ err, alert: state.key }, 'could not post an alert; will retry');
-        return [];
-      });
-      posted += state.messages.length ? 1 : 0;
-    } else if (change.action === 'update' && state.messages.length) {
+    if (change.action === 'update' && state.messages.length) {
       await updateAlert(state.messages, renderAlert(state, now), deps);
       updated++;
     }
+    // A channel whose post failed is tried again on a later evaluation; the others keep their one message.
+    const postWhereMissing = change.action === 'post' || (change.action === 'update' && state.status === 'firing');
+    if (postWhereMissing && !silence) posted += (await postAlert(state, renderAlert(state, now), deps, failures)) ? 1 : 0;
   }
   await deps.alertStore.save(changed.map((c) => c.state));
   await deps.alertStore.remove(removed);

@@ -11,7 +11,10 @@ export interface Observed {
 }
 
 export interface LifecycleResult {
-  /** States to save, each with what to do about its message. */
+  /**
+   * States to save, each with what to do about its message: `post` where it has none yet; `update`
+   * the messages it has (and, while firing, post where it has none yet).
+   */
   changed: Array<{ state: AlertState; action: 'post' | 'update' | 'none' }>;
   /** Keys to forget. */
   removed: string[];
@@ -19,13 +22,26 @@ export interface LifecycleResult {
 
 const keyOf = (o: Observed) => `${o.environment}/${o.rule.name}/${o.finding.subject}`;
 
+/** Where an alert's message must be in each of its channels: Slack when devbot has a bot token, else the console. */
+export type PrimaryTransport = 'slack' | 'console';
+
+/**
+ * The channels of `state` without a message on `primary` yet. A state saved before messages named
+ * their channel was posted to all its channels at once (or to none).
+ */
+export function unpostedChannels(state: AlertState, primary: PrimaryTransport): string[] {
+  if (state.messages.some((m) => m.channel === undefined)) return [];
+  return state.channels.filter((c) => !state.messages.some((m) => m.channel === c && m.transport.kind === primary));
+}
+
 /**
  * The alert lifecycle, pure. A condition fires once it has held for `forMs` and posts one message;
  * when it clears, that message says "resolved" (no second message). A re-fire within `repeatMs`
  * of resolving updates the same message and counts a flap. Events (leader changed) post once and
- * are done. A firing alert whose post failed is posted again on the next evaluation.
+ * are done. A firing alert still without a message in one of its channels (that post failed) is
+ * posted there on the next evaluation, and only there.
  */
-export function advanceAlerts(previous: AlertState[], observed: Observed[], now: Date, repeatMs: number): LifecycleResult {
+export function advanceAlerts(previous: AlertState[], observed: Observed[], now: Date, repeatMs: number, primary: PrimaryTransport = 'slack'): LifecycleResult {
   const byKey = new Map(previous.map((s) => [s.key, s]));
   const seen = new Set<string>();
   const changed: LifecycleResult['changed'] = [];
@@ -37,12 +53,13 @@ export function advanceAlerts(previous: AlertState[], observed: Observed[], now:
     const key = keyOf(o);
     seen.add(key);
     const prev = byKey.get(key);
-    const base = { summary: o.finding.summary, details: o.finding.details, advice: o.finding.advice, runbook: o.runbook, channels: o.channels };
+    const base = { summary: o.finding.summary, details: o.finding.details, advice: o.finding.advice, runbook: o.runbook, command: o.finding.command, channels: o.channels };
     const recentlyResolved = prev?.status === 'resolved' && age(prev.resolvedAt) <= repeatMs;
     if (prev?.status === 'firing') {
-      const retryPost = prev.messages.length === 0;
+      const state = { ...prev, ...base };
       const news = prev.summary !== o.finding.summary || prev.details.join('\n') !== o.finding.details.join('\n');
-      if (retryPost || news) changed.push({ state: { ...prev, ...base }, action: retryPost ? 'post' : 'update' });
+      if (news && prev.messages.length) changed.push({ state, action: 'update' });
+      else if (news || unpostedChannels(state, primary).length) changed.push({ state, action: 'post' });
       continue;
     }
     if (recentlyResolved && prev) {

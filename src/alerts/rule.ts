@@ -1,9 +1,11 @@
 import type { AlertSeverity } from '../config/alerts-schema.js';
 import type { EnvironmentConfig } from '../config/schema.js';
+import type { BackupAttempt } from '../ports/backup-attempts.js';
 import type { ClusterHealth } from '../ports/cluster.js';
 import type { ElectionView } from '../ports/elections.js';
 import type { GroupView } from '../ports/groups.js';
 import type { Machine, ScheduledUnit, UnitState } from '../ports/scheduler.js';
+import type { CatalogUnits } from '../units/catalog-drift.js';
 
 /** Everything the rules look at for one environment, probed once per evaluation. */
 export interface Snapshot {
@@ -15,8 +17,15 @@ export interface Snapshot {
   databases: Record<string, { view?: ElectionView; error?: string }>;
   /** fleet's units, their states and its machines, when fleet is configured (and answered). */
   fleet?: { units: ScheduledUnit[]; states: UnitState[]; machines: Machine[] };
+  /** The service catalog's units as deploy renders them, when fleet is configured (or why the catalog could not be read). */
+  catalog?: CatalogUnits | { error: string };
   /** The stack's autoscaling groups, when AWS is configured (and answered). */
   groups?: GroupView[];
+  /**
+   * The environment's etcd backups, when etcd.backup is configured: the newest one (or why they
+   * could not be listed) and the recent snapshot and drill attempts, newest first.
+   */
+  backups?: { newest?: { name: string; takenAt: string; location: string }; listError?: string; attempts: BackupAttempt[] };
   /**
    * Machines seen recently (id → when last seen), carried from one evaluation to the next, so a
    * machine that left fleet's list is noticed however long it stays gone.
@@ -34,6 +43,15 @@ export interface Finding {
   details: string[];
   /** What to do. */
   advice: string;
+  /** A `/dev` command that helps (shown as a button on the alert), e.g. the recovery plan. */
+  command?: AlertCommand;
+}
+
+/** A button on an alert that runs a `/dev` command, through the same ACL path as typing it. */
+export interface AlertCommand {
+  label: string;
+  /** The command text without `/dev`, with `--env` so it runs for the alert's environment. */
+  text: string;
 }
 
 export interface AlertRule {

@@ -22,7 +22,7 @@ function chooseEnvironment(config: Config, env: string | undefined): string {
   const withAws = known.filter((name) => config.environments[name]?.aws);
   if (withAws.length === 1) return withAws[0]!;
   if (withAws.length === 0) {
-    throw new ConfigError(`No environment has an aws section: add \`environments.<env>.aws\` (imageId, sshCidr, etcd.discoveryUrl; the rest has defaults), see "AWS configuration" in the README.`);
+    throw new ConfigError(`No environment has an aws section: add \`environments.<env>.aws\` (imageId and sshCidr; the rest has defaults), see "AWS configuration" in the README.`);
   }
   throw new ConfigError(`Several environments have an aws section (${withAws.join(', ')}): pick one with --env.`);
 }

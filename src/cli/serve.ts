@@ -1,5 +1,6 @@
 import { startDashboard } from '../adapters/http/dashboard.js';
-import { createOpsRoutes, rememberSuccess } from '../adapters/http/ops-routes.js';
+import { createHealthRoute, createOpsRoutes, rememberSuccess } from '../adapters/http/ops-routes.js';
+import { startRoutesServer } from '../adapters/http/routes-server.js';
 import { createPromMetrics } from '../adapters/metrics/prom-metrics.js';
 import { createSlackApp } from '../adapters/slack/slack-app.js';
 import { buildDeps } from '../build-deps.js';
@@ -25,18 +26,26 @@ export async function runServe(file: string | undefined, opts: { jobKinds?: Deps
       slack: rememberSuccess(async () => void (await slack.app.client.auth.test()), 30_000),
     },
     metrics,
+    log: log.child({ component: 'ops' }),
   });
   const slack = await createSlackApp({
     config,
     log: log.child({ component: 'slack' }),
     handleCommand: (input) => handleCommand(input, deps),
     handleAction: (input) => handleAction(input, deps),
-    routes,
+    // The Slack port is public: /healthz only (load balancers). The ops routes have a port of their own.
+    routes: config.slack.appToken ? [] : [createHealthRoute()],
   });
   await slack.start();
+  // Metrics are not worth refusing commands for: a taken ops port is logged and serve runs on.
+  const ops = await startRoutesServer({ routes, host: config.ops.host, port: config.ops.servePort, what: 'the serve ops routes' }).catch((err: unknown) => {
+    log.error({ err }, 'not serving /healthz, /readyz, /metrics');
+    return undefined;
+  });
   const dashboard = await startDashboard({ dashboard: config.dashboard, redis: config.redis, queueNames: [config.jobs.queue] });
-  log.info({ port: slack.port(), socketMode: Boolean(config.slack.appToken), dashboardPort: dashboard?.port }, 'devbot is serving Slack');
+  log.info({ port: slack.port(), opsPort: ops?.port, socketMode: Boolean(config.slack.appToken), dashboardPort: dashboard?.port }, 'devbot is serving Slack');
   onShutdown(async () => {
+    await ops?.close();
     await dashboard?.close();
     await slack.stop();
     await deps.close();

@@ -4,6 +4,7 @@ import { startRoutesServer } from '../adapters/http/routes-server.js';
 import { createPromMetrics } from '../adapters/metrics/prom-metrics.js';
 import { startAlertWatcher } from '../alerts/start-watcher.js';
 import { buildDeps } from '../build-deps.js';
+import { registerBackupSchedules } from '../jobs/etcd/snapshot/backup-schedules.js';
 import type { Deps } from '../deps.js';
 import { loadForCli, onShutdown } from './load.js';
 
@@ -18,9 +19,9 @@ export async function runWorker(file: string | undefined, opts: { jobKinds?: Dep
   if (opts.jobKinds) deps.jobKinds = opts.jobKinds;
   metrics.setQueueDepthCollector(() => deps.queue.counts());
   const worker = startBullmqWorker(deps);
-  const routes = createOpsRoutes({ checks: { redis: async () => void (await deps.queue.counts()) }, metrics });
+  const routes = createOpsRoutes({ checks: { redis: async () => void (await deps.queue.counts()) }, metrics, log: log.child({ component: 'ops' }) });
   // Metrics are not worth refusing jobs for: a taken port is logged and the worker runs on.
-  const ops = await startRoutesServer({ routes, port: config.ops.workerPort, what: 'the worker ops routes' }).catch((err: unknown) => {
+  const ops = await startRoutesServer({ routes, host: config.ops.host, port: config.ops.workerPort, what: 'the worker ops routes' }).catch((err: unknown) => {
     log.error({ err }, 'not serving /healthz, /readyz, /metrics');
     return undefined;
   });
@@ -35,7 +36,7 @@ export async function runWorker(file: string | undefined, opts: { jobKinds?: Dep
 }
 
 /**
- * Registers the schedulers a worker owns (alert evaluation) at startup. Redis may not answer yet
+ * Registers the schedulers a worker owns (alert evaluation, etcd snapshots and drills) at startup. Redis may not answer yet
  * (the worker itself reconnects by itself), so a failed registration is logged and tried again
  * until it lands: a worker that runs jobs but never schedules alerts is the failure to avoid.
  */
@@ -46,6 +47,8 @@ function keepSchedulesRegistered(deps: Deps): { stop(): void } {
     try {
       const outcome = await startAlertWatcher(deps);
       deps.log.info({ everyMs: deps.config.alerts.intervalMs, outcome }, outcome === 'scheduled' ? 'alert evaluation scheduled' : 'alert evaluation off (alerts.enabled: false)');
+      const backups = await registerBackupSchedules(deps);
+      deps.log.info({ backups }, 'etcd backup schedules registered');
     } catch (err) {
       deps.log.error({ err, retryInMs: delayMs }, 'could not register the alert schedule; trying again');
       if (!stopped) timer = setTimeout(() => void attempt(Math.min(delayMs * 2, 30_000)), delayMs);

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { ALERT_KEY_PATTERN, DURATION_PATTERN, STACK_ACTIONS, UNITS_ACTIONS, type CommandOf } from './command.js';
+import { ALERT_KEY_PATTERN, DURATION_PATTERN, ETCD_ACTIONS, STACK_ACTIONS, UNITS_ACTIONS, type CommandOf } from './command.js';
 import { echoUserText, quoteUserText } from './echo.js';
 import type { FlagName } from './grammar.js';
 import { checkName, type Args } from './read-args.js';
@@ -139,5 +139,25 @@ export const BUILDERS: Builders = {
     if (!DURATION_PATTERN.test(duration)) throw new UsageError(`${quoteUserText(duration)} is not a duration: write a number and s, m, h or d (30m, 2h, 1d).`, a.spec.usage);
     end(a, ['<key>', '<duration>']);
     return { verb: 'silence', key, duration };
+  },
+  etcd: (a) => {
+    const action = choice(a, 0, ETCD_ACTIONS);
+    if (action === 'replace') {
+      const member = required(a, 1, 'member');
+      end(a, ['<action>', '<member>']);
+      return { verb: 'etcd', action, member, peerUrl: value(a, 'peer-url'), force: a.flags.force === true, env: value(a, 'env'), yes: yes(a) };
+    }
+    if (a.flags['peer-url'] !== undefined || a.flags.force) throw new UsageError('`--peer-url` and `--force` go with `/dev etcd replace` only.', a.spec.usage);
+    end(a, ['<action>']);
+    return { verb: 'etcd', action, env: value(a, 'env') };
+  },
+  converge: (a) => {
+    end(a, []);
+    const only = value(a, 'only');
+    return { verb: 'converge', ...(only ? { only: only.split(',') } : {}), prune: a.flags.prune === true, env: value(a, 'env'), yes: yes(a) };
+  },
+  drift: (a) => {
+    end(a, []);
+    return { verb: 'drift', env: value(a, 'env') };
   },
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DOCKER_TAG_PATTERN } from '../units/docker-tag.js';
 import { VERB_NAMES } from './verbs.js';
 
 /**
@@ -16,8 +17,8 @@ export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}$/;
 export const ALERT_KEY_PATTERN = /^[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*\/[A-Za-z0-9._@:>-]{1,100}$/;
 /** Silence durations: 90s, 30m, 2h, 1d. */
 export const DURATION_PATTERN = /^[1-9][0-9]{0,4}[smhd]$/;
-/** Versions also need '+' (semver build metadata: 1.4.2+g1a2b3c). */
-export const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@:+-]{0,99}$/;
+/** Versions are docker tags, checked as the catalog checks them (units/docker-tag.ts): no `+ @ :`. */
+export const VERSION_PATTERN = DOCKER_TAG_PATTERN;
 
 const name = z.string().regex(NAME_PATTERN);
 const env = name.optional();
@@ -30,6 +31,14 @@ const unitsCommand = z.discriminatedUnion('action', [
 ]);
 
 export const STACK_ACTIONS = ['create', 'update', 'diff'] as const;
+export const ETCD_ACTIONS = ['members', 'replace', 'snapshot', 'backups', 'drill', 'recover'] as const;
+/** A member's peer URL, as etcd takes it: http(s)://host:port, nothing else. */
+export const PEER_URL_PATTERN = /^https?:\/\/[A-Za-z0-9][A-Za-z0-9.-]{0,252}:[0-9]{1,5}$/;
+
+const etcdCommand = z.discriminatedUnion('action', [
+  z.object({ verb: z.literal('etcd'), action: z.literal('replace'), member: name, peerUrl: z.string().regex(PEER_URL_PATTERN).optional(), force: z.boolean(), env, yes }).strict(),
+  ...(['members', 'snapshot', 'backups', 'drill', 'recover'] as const).map((action) => z.object({ verb: z.literal('etcd'), action: z.literal(action), env }).strict()),
+]);
 export const UNITS_ACTIONS = ['list', 'start', 'stop'] as const;
 
 export const commandSchema = z.discriminatedUnion('verb', [
@@ -49,6 +58,9 @@ export const commandSchema = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('audit'), user: name.optional(), target: name.optional() }).strict(),
   z.object({ verb: z.literal('alerts') }).strict(),
   z.object({ verb: z.literal('silence'), key: z.string().regex(ALERT_KEY_PATTERN), duration: z.string().regex(DURATION_PATTERN) }).strict(),
+  etcdCommand,
+  z.object({ verb: z.literal('converge'), only: z.array(name).min(1).optional(), prune: z.boolean(), env, yes }).strict(),
+  z.object({ verb: z.literal('drift'), env }).strict(),
 ]);
 
 export type Command = z.infer<typeof commandSchema>;
@@ -72,6 +84,8 @@ export function commandTarget(cmd: Command): string | undefined {
       return 'stack';
     case 'silence':
       return cmd.key.split('/')[1];
+    case 'etcd':
+      return cmd.action === 'replace' ? cmd.member : undefined;
     default:
       return undefined;
   }

@@ -9,7 +9,7 @@ import { isDangerous } from './grammar.js';
  */
 export function needsConfirmation(command: Command, env: EnvironmentConfig): boolean {
   if (isDangerous(command)) return true;
-  return (command.verb === 'deploy' || command.verb === 'rollback') && env.protected;
+  return (command.verb === 'deploy' || command.verb === 'rollback' || command.verb === 'converge') && env.protected;
 }
 
 /** `--yes` skips the Confirm step only when the deciding rule allows it and no second approver is required. */
@@ -30,6 +30,12 @@ export function lockTargetOf(command: Command, environment: string): string | un
       return `stack@${environment}`;
     case 'units':
       return command.action === 'list' ? undefined : `unit/${command.unit}@${environment}`;
+    case 'etcd':
+      // One membership change at a time per cluster; snapshots have their own lock in the job.
+      return command.action === 'replace' ? `etcd@${environment}` : undefined;
+    case 'converge':
+      // The whole catalog at once; each service's own lock is taken by the job as it touches it.
+      return `converge@${environment}`;
     default:
       return undefined;
   }

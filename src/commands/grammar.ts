@@ -10,6 +10,10 @@ export const FLAGS = {
   all: {},
   user: { value: 'U' },
   target: { value: 'T' },
+  'peer-url': { value: 'URL' },
+  force: {},
+  only: { value: 'svc,svc' },
+  prune: {},
 } as const satisfies Record<string, { value?: string }>;
 
 export type FlagName = keyof typeof FLAGS;
@@ -186,10 +190,42 @@ export const GRAMMAR: Record<Verb, VerbSpec> = {
     flags: [],
     examples: ['/dev silence prod/etcd-member-unreachable/e2 2h'],
   },
+  etcd: {
+    verb: 'etcd',
+    summary: 'etcd repair: members, replace a failed member, snapshots and their backups, a restore drill, a recovery plan.',
+    usage: '/dev etcd <members|replace|snapshot|backups|drill|recover> [member] [--peer-url URL] [--force] [--env E] [--yes]',
+    handling: 'job',
+    jobKind: 'etcd',
+    dangerous: true,
+    flags: ['peer-url', 'force', 'env', 'yes'],
+    examples: ['/dev etcd members', '/dev etcd replace e2 --peer-url http://10.0.2.10:2380', '/dev etcd backups', '/dev etcd recover'],
+  },
+  converge: {
+    verb: 'converge',
+    summary: 'Brings fleet to what the catalog says: creates, replaces (and with --prune removes) units, services in dependency order.',
+    usage: '/dev converge [--env E] [--only svc,svc] [--prune] [--yes]',
+    handling: 'job',
+    jobKind: 'converge',
+    dangerous: false,
+    flags: ['env', 'only', 'prune', 'yes'],
+    examples: ['/dev converge', '/dev converge --only gerrit,buildbot', '/dev converge --env prod --prune'],
+  },
+  drift: {
+    verb: 'drift',
+    summary: 'Shows where fleet differs from the catalog: changed unit files, services without units, units the catalog does not know.',
+    usage: '/dev drift [--env E]',
+    handling: 'job',
+    jobKind: 'drift',
+    dangerous: false,
+    flags: ['env'],
+    examples: ['/dev drift', '/dev drift --env prod'],
+  },
 };
 
-/** Whether this command needs confirmation: the verb's flag, except that a stack diff changes nothing. */
+/** Whether this command needs confirmation: the verb's flag, except for the actions of it that change nothing. */
 export function isDangerous(cmd: Command): boolean {
   if (cmd.verb === 'stack' && cmd.action === 'diff') return false;
+  // Only a membership change is dangerous; the other etcd actions read, or write a snapshot.
+  if (cmd.verb === 'etcd') return cmd.action === 'replace';
   return GRAMMAR[cmd.verb].dangerous;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { decide } from '../acl/decide.js';
 import { BotError } from '../errors.js';
+import { consoleApprovalRefusal } from '../jobs/confirm/console-approvals.js';
 import type { PendingConfirmation } from '../ports/confirmations.js';
 import type { Transport } from '../ports/queue.js';
 import { renderConfirmClosed, renderConfirmRequest } from '../render/confirm.js';
@@ -12,13 +13,15 @@ import type { Verb } from './verbs.js';
 
 /** A button pressed (Slack interaction, or the console's answer to a prompt). */
 export interface ActionInput {
-  action: 'confirm' | 'decline' | 'retry';
-  /** The button's value: a confirmation id, or the job id to retry. */
+  action: 'confirm' | 'decline' | 'retry' | 'command';
+  /** The button's value: a confirmation id, the job id to retry, or (command) the `/dev` command text it stands for. */
   value: string;
   user: string;
   channel: string;
   channelName: string;
   transport: Transport;
+  /** Set by the Slack adapter for a click through Slack Connect: why (see CommandInput.external). */
+  external?: string;
   /** Unique per click (Slack's trigger_id / action_ts); a retried click reuses it. */
   requestId: string;
 }
@@ -33,12 +36,13 @@ export async function handleAction(input: ActionInput, deps: HandleDeps): Promis
   const log = deps.log.child({ action: input.action, value: input.value, user: input.user });
   try {
     if (input.action === 'retry') return await retry(input, deps);
+    if (input.action === 'command') return await runButtonCommand(input, deps);
     const pending = await deps.confirmations.get(input.value);
     if (!pending) return { text: NOT_PENDING, outcome: 'answered' };
     // Kept a little past its expiry for the expire job to close it; a click after expiresAt is too late.
     if (Date.parse(pending.expiresAt) <= deps.now().getTime()) return { text: NOT_PENDING, outcome: 'answered' };
-    const channel = resolveChannel(deps.config, input.channel, input.channelName);
-    const allowed = decide(deps.config.acl, { user: input.user }, { verb: pending.verb as Verb, target: pending.target, channel: { id: channel.id, name: channel.name }, environment: pending.environment });
+    const channel = resolveChannel(deps.config, input);
+    const allowed = decide(deps.config.acl, { user: input.user }, { verb: pending.verb as Verb, target: pending.target, channel, environment: pending.environment });
     if (input.action === 'decline') return await decline(pending, input, allowed.allowed, deps);
     if (!allowed.allowed) {
       await auditRefusal(pending, input, deps, allowed.reason);
@@ -55,6 +59,14 @@ export async function handleAction(input: ActionInput, deps: HandleDeps): Promis
 
 async function confirm(pending: PendingConfirmation, input: ActionInput, deps: HandleDeps): Promise<CommandReply> {
   const chat = deps.chatFor(pending.transport);
+  // Both identities must be Slack's where two are needed: the approver's, and the requester's (a
+  // console request's "requester" is only what --as said).
+  const env = { approvals: pending.approvals, consoleApprovals: deps.config.environments[pending.environment]?.consoleApprovals ?? false };
+  const unchecked = consoleApprovalRefusal(pending.environment, env, input.transport) ?? consoleApprovalRefusal(pending.environment, env, pending.transport);
+  if (unchecked) {
+    await auditRefusal(pending, input, deps, unchecked);
+    return { text: `:no_entry: ${unchecked}`, outcome: 'denied' };
+  }
   if (pending.approvals > 1 && input.user === pending.requester) {
     return { text: `This needs approval from someone other than you (approvals: ${pending.approvals} in ${pending.environment}).`, outcome: 'denied' };
   }
@@ -62,7 +74,7 @@ async function confirm(pending: PendingConfirmation, input: ActionInput, deps: H
   if (!approvers) return { text: 'This request expired before your click arrived.', outcome: 'answered' };
   const counted = approvers.filter((u) => pending.approvals === 1 || u !== pending.requester);
   const needed = pending.approvals === 1 ? 1 : pending.approvals - 1;
-  await deps.audit.append({ event: 'approved', user: input.user, channel: input.channelName, text: pending.text, target: pending.target, jobId: pending.action.jobId });
+  await deps.audit.append({ event: 'approved', user: input.user, channel: input.channelName, transport: input.transport.kind, text: pending.text, target: pending.target, jobId: pending.action.jobId });
   if (counted.length < needed) {
     if (pending.message) await chat.update(pending.message, renderConfirmRequest({ ...pending, approvers }, pending.preview));
     return { text: `Approval recorded; ${needed - counted.length} more needed.`, outcome: 'answered' };
@@ -70,10 +82,10 @@ async function confirm(pending: PendingConfirmation, input: ActionInput, deps: H
   // Of two simultaneous final clicks only one takes it: one job, never two.
   const taken = await deps.confirmations.take(pending.id);
   if (!taken) return { text: 'Someone else answered this request first.', outcome: 'answered' };
-  await deps.audit.append({ event: 'confirmed', user: input.user, channel: input.channelName, text: pending.text, target: pending.target, jobId: pending.action.jobId });
+  await deps.audit.append({ event: 'confirmed', user: input.user, channel: input.channelName, transport: input.transport.kind, text: pending.text, target: pending.target, jobId: pending.action.jobId });
   const by = counted.map((u) => `<@${u}>`).join(', ');
   if (taken.action.type === 'cancel') {
-    const said = await performCancel(taken.action.jobId, input.user, deps);
+    const said = await performCancel(taken.action.jobId, { user: input.user, transport: input.transport }, deps);
     if (taken.message) await chat.update(taken.message, renderConfirmClosed(taken, `:white_check_mark: Confirmed by ${by}. ${said}`));
     return { text: said, outcome: 'answered' };
   }
@@ -91,16 +103,27 @@ async function decline(pending: PendingConfirmation, input: ActionInput, allowed
   if (!taken) return { text: 'This request was already answered.', outcome: 'answered' };
   if (taken.lockTarget) await deps.locks.release(taken.lockTarget, taken.action.jobId);
   if (taken.message) await deps.chatFor(taken.transport).update(taken.message, renderConfirmClosed(taken, `:no_entry_sign: Cancelled by <@${input.user}>. Nothing was done.`));
-  await deps.audit.append({ event: 'declined', user: input.user, channel: input.channelName, text: pending.text, target: pending.target, jobId: pending.action.jobId });
+  await deps.audit.append({ event: 'declined', user: input.user, channel: input.channelName, transport: input.transport.kind, text: pending.text, target: pending.target, jobId: pending.action.jobId });
   return { text: 'Cancelled; nothing was done.', outcome: 'answered' };
 }
 
 /** A click the ACL refused is an access decision like any other: it goes to the audit trail. */
 async function auditRefusal(pending: PendingConfirmation, input: ActionInput, deps: HandleDeps, reason: string): Promise<void> {
   await deps.audit.append({
-    event: 'denied', user: input.user, channel: input.channelName, text: pending.text, decision: 'denied',
+    event: 'denied', user: input.user, channel: input.channelName, transport: input.transport.kind, text: pending.text, decision: 'denied',
     target: pending.target, jobId: pending.action.jobId, outcome: `${input.action} refused: ${reason}`,
   });
+}
+
+/**
+ * A button that stands for a command (an alert's Recovery plan): the command runs as if the clicker
+ * had typed it in that channel, through the same parse, ACL, confirmation and audit.
+ */
+function runButtonCommand(input: ActionInput, deps: HandleDeps): Promise<CommandReply> {
+  return handleCommand(
+    { text: input.value, user: input.user, channel: input.channel, channelName: input.channelName, transport: input.transport, external: input.external, requestId: `button-${input.requestId}` },
+    deps,
+  );
 }
 
 /** Retry runs the failed job's command again, as the clicking user, through the whole command path. */
@@ -108,7 +131,10 @@ async function retry(input: ActionInput, deps: HandleDeps): Promise<CommandReply
   const job = await deps.queue.get(input.value);
   if (!job) return { text: `Job \`${input.value}\` is no longer known (finished jobs are kept for a day). Run the command again.`, outcome: 'answered' };
   return handleCommand(
-    { text: job.text, user: input.user, channel: job.data.requestedBy.channel, channelName: job.data.requestedBy.channelName, transport: input.transport, requestId: `retry-${input.requestId}` },
+    {
+      text: job.text, user: input.user, channel: job.data.requestedBy.channel, channelName: job.data.requestedBy.channelName,
+      transport: input.transport, external: input.external, requestId: `retry-${input.requestId}`,
+    },
     deps,
   );
 }

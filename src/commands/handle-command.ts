@@ -1,8 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { decide, type Decision } from '../acl/decide.js';
+import { sharedChannelRefusal } from '../acl/shared-channel.js';
 import type { Deps } from '../deps.js';
 import { AccessDeniedError, BotError, ConflictError, NotAvailableError, UsageError } from '../errors.js';
-import type { JobData } from '../ports/queue.js';
+import { consoleApprovalRefusal } from '../jobs/confirm/console-approvals.js';
+import { EnqueueUnconfirmedError, type JobData } from '../ports/queue.js';
 import { formatWait } from '../render/confirm.js';
 import { availabilityFor } from './availability.js';
 import { answerCanI } from './can-i.js';
@@ -35,15 +37,22 @@ export async function handleCommand(input: CommandInput, deps: HandleDeps): Prom
 async function decideAndRun(input: CommandInput, deps: HandleDeps, log: HandleDeps['log'], noteVerb: (v: string) => void): Promise<CommandReply> {
   const command = parseCommand(input.text);
   noteVerb(command.verb);
-  const channel = resolveChannel(deps.config, input.channel, input.channelName);
+  const channel = resolveChannel(deps.config, input);
+  const outside = sharedChannelRefusal(channel);
+  if (outside) {
+    // Before anything else, help included: a Slack Connect channel may be another workspace's.
+    await deps.audit.append({ event: 'denied', user: input.user, channel: channel.name, transport: input.transport.kind, text: input.text.replace(/^\s*\/dev\b\s*/, ''), decision: 'denied', outcome: input.external })
+      .catch((err: unknown) => log.error({ err }, 'could not write the audit entry'));
+    throw new AccessDeniedError(outside);
+  }
   const environment = commandEnv(command) ?? channel.config?.environment;
   const isAvailable = availabilityFor(deps.jobKinds);
-  const where = { policy: deps.config.acl, principal: { user: input.user }, channel: { id: channel.id, name: channel.name }, isAvailable };
+  const where = { policy: deps.config.acl, principal: { user: input.user }, channel, isAvailable };
 
   if (command.verb === 'help' || command.verb === 'can-i') {
     // Answered for anyone (they reveal only the asker's own permissions), and audited like the rest.
     // Help must answer even with Redis down: a lost audit entry is logged, not the reply.
-    await deps.audit.append({ event: 'command', user: input.user, channel: channel.name, text: input.text.replace(/^\s*\/dev\b\s*/, ''), decision: 'allowed' })
+    await deps.audit.append({ event: 'command', user: input.user, channel: channel.name, transport: input.transport.kind, text: input.text.replace(/^\s*\/dev\b\s*/, ''), decision: 'allowed' })
       .catch((err: unknown) => log.error({ err, verb: command.verb }, 'could not write the audit entry'));
     return command.verb === 'help'
       ? answerHelp({ ...where, environment: environment ?? '', topic: command.topic })
@@ -58,7 +67,7 @@ async function decideAndRun(input: CommandInput, deps: HandleDeps, log: HandleDe
   // Written alongside the work rather than before it: one round trip on the ack path, not two.
   const [audited, reply] = await Promise.allSettled([
     // A cancel is no ACL target of its own, but the audit files it under the job it names.
-    deps.audit.append({ event: decision.allowed ? 'command' : 'denied', user: input.user, channel: channel.name, text, decision: decision.allowed ? 'allowed' : 'denied', rule: decision.rule, target: command.verb === 'cancel' ? command.job : target }),
+    deps.audit.append({ event: decision.allowed ? 'command' : 'denied', user: input.user, channel: channel.name, transport: input.transport.kind, text, decision: decision.allowed ? 'allowed' : 'denied', rule: decision.rule, target: command.verb === 'cancel' ? command.job : target }),
     answer(command, { input, text, env, target, decision, isAvailable }, deps),
   ]);
   // The work is done (a job may be queued): a lost audit entry is logged loudly, not hidden behind a failed reply.
@@ -150,6 +159,12 @@ async function submitJob(s: Submission, deps: HandleDeps): Promise<CommandReply>
     const confirm = needsConfirmation(command, deps.config.environments[environment]!);
     const yes = 'yes' in command && command.yes;
     if (confirm && !(yes && s.maySkip)) {
+      const fromConsole = consoleApprovalRefusal(environment, deps.config.environments[environment]!, input.transport);
+      if (fromConsole) {
+        const channel = resolveChannel(deps.config, input).name;
+        await deps.audit.append({ event: 'denied', user: input.user, channel, transport: input.transport.kind, text: s.text, decision: 'denied', target: data.target, outcome: 'console request where two Slack approvals are needed' });
+        throw new AccessDeniedError(fromConsole);
+      }
       const preview = await deps.queue.enqueue({ ...data, phase: 'preview', runJobId }, { jobId: `${runJobId}-preview` });
       const note = yes ? ' (`--yes` is not allowed for you here, or this environment needs a second approver.)' : '';
       return { text: `Preparing a preview of \`/dev ${s.text}\`: confirm it in the channel within ${formatWait(deps.config.jobs.confirmTimeoutMs)}.${note}`, jobId: preview.id, outcome: 'queued' };
@@ -158,9 +173,30 @@ async function submitJob(s: Submission, deps: HandleDeps): Promise<CommandReply>
     if (duplicate && lockTarget) await releaseIfFinished(lockTarget, id, deps);
     return { text: duplicate ? `Already queued as job ${id}.` : `Queued as job ${id}.`, jobId: id, outcome: 'queued' };
   } catch (e) {
+    if (e instanceof EnqueueUnconfirmedError) return replyUnconfirmed(e, lockTarget ? { target: lockTarget, jobId: runJobId } : undefined, deps);
     if (lockTarget) await deps.locks.release(lockTarget, runJobId).catch(() => undefined);
     throw e;
   }
+}
+
+/**
+ * How long a target stays locked for a job whose enqueue went unconfirmed: time enough for a job
+ * that landed to start and take the lock over, short enough that one that never landed does not
+ * block the target for the whole confirmation window.
+ */
+export const UNCONFIRMED_LOCK_MS = 2 * 60_000;
+
+/**
+ * Redis did not confirm the enqueue, so the job may be queued and may run. Its lock is kept (not
+ * released, as after a refusal): a retry of the command is then the same request (same job id,
+ * no second job) or is refused as busy, naming the job.
+ */
+async function replyUnconfirmed(e: EnqueueUnconfirmedError, lock: { target: string; jobId: string } | undefined, deps: HandleDeps): Promise<CommandReply> {
+  if (lock) await deps.locks.refresh(lock.target, lock.jobId, UNCONFIRMED_LOCK_MS).catch(() => undefined);
+  const held = lock
+    ? ` \`${lock.target}\` stays locked for it, so running the command again starts no second job; if it never arrived, the lock frees itself within ${formatWait(UNCONFIRMED_LOCK_MS)}.`
+    : '';
+  return { text: `:warning: Redis did not confirm in time that job \`${e.jobId}\` was queued. It may have been queued, and may run: \`/dev jobs\` will show it if it was.${held}`, outcome: 'error' };
 }
 
 /**

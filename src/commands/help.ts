@@ -1,5 +1,5 @@
 import type { IsAvailable } from './availability.js';
-import { allowedVerbs, decide, type Principal } from '../acl/decide.js';
+import { allowedVerbs, decide, type AclChannel, type Principal } from '../acl/decide.js';
 import type { AclPolicy } from '../acl/policy.js';
 import { renderHelp, type HelpEntry } from '../render/help.js';
 import { echoUserText } from './echo.js';
@@ -10,7 +10,8 @@ import type { Verb } from './verbs.js';
 export interface AskContext {
   policy: AclPolicy;
   principal: Principal;
-  channel: { id: string; name: string };
+  /** Where the asker is, resolved against `channels:` (see commands/resolve-channel.ts). */
+  channel: AclChannel;
   /** The channel's environment ('' when the channel has none set up). */
   environment: string;
   /** Which verbs this process can run (job verbs need their job kind registered). */

@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
-import { NAME_PATTERN, VERSION_PATTERN } from './command.js';
+import { DOCKER_TAG_RULE, isDockerTag } from '../units/docker-tag.js';
+import { NAME_PATTERN, PEER_URL_PATTERN } from './command.js';
 import { quoteUserText } from './echo.js';
 import { FLAGS, flagTakesValue, isFlagName, type FlagName, type VerbSpec } from './grammar.js';
 import { suggestNearest } from './suggest.js';
@@ -22,14 +23,24 @@ const FLAG_VALUE_LABELS: Partial<Record<FlagName, string>> = {
   to: 'candidate name',
   user: 'user',
   target: 'target name',
+  'peer-url': 'peer URL',
+  only: 'service name',
 };
 
 /** Checks a name against the safe charset; `label` says what it names ("service name"). */
-export function checkName(value: string, label: string, usage: string, pattern = NAME_PATTERN): string {
-  if (pattern.test(value)) return value;
-  const what = value === '' ? 'An empty argument' : quoteUserText(value);
-  const rule = pattern === VERSION_PATTERN ? `${NAME_RULE}, or +` : NAME_RULE;
-  throw new UsageError(`${what} is not a valid ${label}: ${rule}.`, usage);
+export function checkName(value: string, label: string, usage: string): string {
+  if (NAME_PATTERN.test(value)) return value;
+  throw new UsageError(`${describeValue(value)} is not a valid ${label}: ${NAME_RULE}.`, usage);
+}
+
+/** A `--version` is a docker tag, by the catalog's own check: refused here, before any confirmation or job. */
+export function checkVersion(value: string, usage: string): string {
+  if (isDockerTag(value)) return value;
+  throw new UsageError(`${describeValue(value)} is not a valid version for --version: ${DOCKER_TAG_RULE}.`, usage);
+}
+
+function describeValue(value: string): string {
+  return value === '' ? 'An empty argument' : quoteUserText(value);
 }
 
 /** Slack sends a mention as <@U123|alice> when "escape users" is on; the id is what we key on. */
@@ -48,10 +59,27 @@ function unknownFlag(spec: VerbSpec, written: string, name: string): UsageError 
   return new UsageError(`\`${spec.verb}\` has no flag ${quoteUserText(written)} (${flagList(spec)}).${hint}`, spec.usage);
 }
 
+/** A `--peer-url`: Slack sends a pasted URL as <http://…> or <http://…|label>; etcd takes http(s)://host:port. */
+function checkPeerUrl(raw: string, usage: string): string {
+  const value = /^<([^|>]+)(?:\|[^>]*)?>$/.exec(raw)?.[1] ?? raw;
+  if (PEER_URL_PATTERN.test(value)) return value;
+  throw new UsageError(`${describeValue(raw)} is not a peer URL: write http://<address>:<port>, e.g. http://10.0.2.10:2380.`, usage);
+}
+
+/** `--only gerrit,buildbot`: service names, comma-separated, each checked as a name. */
+function checkNameList(raw: string, label: string, usage: string): string {
+  const names = raw.split(',');
+  if (names.some((n) => n === '')) throw new UsageError(`${describeValue(raw)} is not a list of ${label}s: separate them with commas, no spaces (gerrit,buildbot).`, usage);
+  return names.map((n) => checkName(n, label, usage)).join(',');
+}
+
 function checkFlagValue(spec: VerbSpec, flag: FlagName, raw: string): string {
+  if (flag === 'version') return checkVersion(raw, spec.usage);
+  if (flag === 'only') return checkNameList(raw, 'service name for --only', spec.usage);
+  if (flag === 'peer-url') return checkPeerUrl(raw, spec.usage);
   const label = FLAG_VALUE_LABELS[flag] ?? flag;
   const value = flag === 'user' ? unwrapMention(raw) : raw;
-  return checkName(value, `${label} for --${flag}`, spec.usage, flag === 'version' ? VERSION_PATTERN : NAME_PATTERN);
+  return checkName(value, `${label} for --${flag}`, spec.usage);
 }
 
 /** An unquoted word starting with '-' is a flag (or a mistyped one); quoted words never are. */

@@ -13,6 +13,12 @@ export interface CommandInput {
   channelName: string;
   transport: Transport;
   /**
+   * Set by the Slack adapter when the request comes through Slack Connect (from another
+   * workspace, or in a channel shared with another organisation): why, in a few words. The ACL
+   * refuses such requests unless the channel's config allows them.
+   */
+  external?: string;
+  /**
    * Unique per invocation and identical across Slack's retries of it (Slack's trigger_id; a
    * counter in the console). Job ids derive from it, so a retry never makes a second job.
    */

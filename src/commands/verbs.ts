@@ -15,6 +15,9 @@ export const VERB_NAMES = [
   'audit',
   'alerts',
   'silence',
+  'etcd',
+  'converge',
+  'drift',
 ] as const;
 
 export type Verb = (typeof VERB_NAMES)[number];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { cidrContains, parseCidr } from '../stack/cidr.js';
+import { mainMemberProblems } from '../stack/main-members.js';
 
 /**
  * `environments.<env>.aws`: where the environment's CloudFormation stack lives and the inputs of
@@ -40,15 +41,25 @@ const dataGroupSchema = z
   })
   .strict();
 
+/** Flatcar's etcd-member image; 3.5 is the last line that serves the v2 API fleet needs. */
+export const DEFAULT_ETCD_IMAGE = 'quay.io/coreos/etcd:v3.5.17';
+
 const etcdSchema = z
   .object({
-    /** https://discovery.etcd.io/<token>: a fresh token per cluster; main nodes register, workers proxy. */
+    /** The etcd v3 image main nodes run (worker and data nodes run its grpc-proxy). */
+    image: z.string().regex(/^[^\s]+:v3\.[45]\.\d+$/, 'an etcd 3.4 or 3.5 image such as quay.io/coreos/etcd:v3.5.17 (fleet needs the v2 API, which etcd 3.6 removed)').default(DEFAULT_ETCD_IMAGE),
+    /**
+     * Optional, first boot only: https://discovery.etcd.io/<token> bootstraps the new cluster
+     * instead of the members' fixed addresses. A replaced main node never needs it.
+     */
     discoveryUrl: z.string().url().startsWith('https://', 'use an https discovery URL').optional(),
-    /** Static bootstrap instead of discovery: `name=http://ip:2380,…`. */
-    initialCluster: z.string().regex(/^[A-Za-z0-9_.-]+=https?:\/\/[^,\s]+(,[A-Za-z0-9_.-]+=https?:\/\/[^,\s]+)*$/, 'write name=http://ip:2380 pairs separated by commas').optional(),
+    /**
+     * The members' names and fixed addresses, `name=http://ip:2380,…`, one per main node, each
+     * inside the node subnet of a zone. Default: main-1 … main-N at .10 (.11, .12) of the zones' subnets.
+     */
+    initialCluster: z.string().optional(),
   })
-  .strict()
-  .refine((e) => (e.discoveryUrl === undefined) !== (e.initialCluster === undefined), 'give exactly one of discoveryUrl or initialCluster');
+  .strict();
 
 const servicePortSchema = z
   .object({
@@ -106,7 +117,7 @@ export const awsSchema = z
     /** Who may SSH to the nodes. */
     sshCidr: cidr,
     network: networkSchema.prefault({}),
-    etcd: etcdSchema,
+    etcd: etcdSchema.prefault({}),
     groups: z
       .object({ main: mainGroupSchema.prefault({}), worker: workerGroupSchema.prefault({}), data: dataGroupSchema.prefault({}) })
       .strict()
@@ -128,6 +139,9 @@ export const awsSchema = z
   .superRefine((a, ctx) => {
     for (const key of Object.keys(a.tags)) {
       if (key.startsWith('aws:')) ctx.addIssue({ code: 'custom', path: ['tags', key], message: 'tag keys starting with aws: are reserved' });
+    }
+    for (const message of mainMemberProblems({ size: a.groups.main.size, network: a.network, initialCluster: a.etcd.initialCluster })) {
+      ctx.addIssue({ code: 'custom', path: ['etcd', 'initialCluster'], message });
     }
     const names = a.servicePorts.map((p) => p.name);
     names.forEach((n, i) => {
@@ -151,6 +165,6 @@ export const AWS_HOW_TO =
 export function awsConfigOf(environment: string, env: { aws?: AwsConfig } | undefined): AwsConfig {
   if (env?.aws) return env.aws;
   throw new ConfigError(
-    `AWS is not configured for ${environment}: add \`environments.${environment}.aws\` to the config (imageId, sshCidr, etcd.discoveryUrl; the rest has defaults). ${AWS_HOW_TO}`,
+    `AWS is not configured for ${environment}: add \`environments.${environment}.aws\` to the config (imageId and sshCidr; the rest has defaults). ${AWS_HOW_TO}`,
   );
 }

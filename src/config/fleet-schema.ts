@@ -19,6 +19,10 @@ export const fleetSchema = z
     scheduleTimeoutMs: z.number().int().positive().default(30_000),
     /** A unit not active this long after it was launched fails the deploy. */
     startTimeoutMs: z.number().int().positive().default(5 * 60_000),
+    /** `/dev converge`: how many services it rolls out at once (each one instance at a time). */
+    convergeParallelism: z.number().int().min(1).max(32).default(4),
+    /** `/dev converge`: how long it waits for a service's lock held by a deploy before it gives that service up. */
+    convergeLockWaitMs: z.number().int().min(0).default(60_000),
     /** etcd prefix of the deployment history (in this environment's etcd). */
     historyPrefix: z.string().min(1).regex(/^[^/].*[^/]$|^[^/]$/, 'write the prefix without leading or trailing /').default('devbot/deployments'),
   })

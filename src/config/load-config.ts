@@ -21,6 +21,8 @@ const ENV_BINDINGS: Array<[string, string[], (v: string) => unknown]> = [
   ['DEVBOT_DASHBOARD_USER', ['dashboard', 'user'], String],
   ['DEVBOT_DASHBOARD_PASSWORD', ['dashboard', 'password'], String],
   ['DEVBOT_OPS_WORKER_PORT', ['ops', 'workerPort'], Number],
+  ['DEVBOT_OPS_SERVE_PORT', ['ops', 'servePort'], Number],
+  ['DEVBOT_OPS_HOST', ['ops', 'host'], String],
 ];
 
 /** Secret fields: rejected when found in a YAML file, so they never land in a repository. */

@@ -3,15 +3,18 @@ import { z } from 'zod';
 const port = z.number().int().min(0).max(65535);
 
 /**
- * `ops:` — `devbot serve` answers /healthz, /readyz and /metrics on slack.port; `devbot worker` has
- * no Slack receiver and serves them on `workerPort` (0 = any free port).
+ * `ops:` — /healthz, /readyz and /metrics on a server of their own, never on the public Slack port:
+ * `devbot serve` on `servePort`, `devbot worker` on `workerPort` (0 = any free port), both bound
+ * to `host`, loopback unless you open it (Prometheus on another machine: a proxy, or `0.0.0.0`).
  */
 export const opsSchema = z
   .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    servePort: port.default(9465),
     workerPort: port.default(9464),
   })
   .strict()
-  .default({ workerPort: 9464 });
+  .default({ host: '127.0.0.1', servePort: 9465, workerPort: 9464 });
 
 /**
  * `dashboard:` — bull-board on a port of its own behind HTTP basic auth, off unless `enabled`.

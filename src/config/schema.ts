@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { aclPolicySchema } from '../acl/policy.js';
 import { awsSchema } from './aws-schema.js';
+import { backupSchema } from './backup-schema.js';
 import { alertsSchema } from './alerts-schema.js';
 import { fleetSchema } from './fleet-schema.js';
 import { dashboardSchema, opsSchema } from './ops-schema.js';
@@ -14,6 +15,30 @@ const etcdSchema = z
     probeTimeoutMs: z.number().int().positive().default(500),
     /** etcd's backend quota (--quota-backend-bytes); the db-size alert warns at 80 % of it. */
     quotaBytes: z.number().int().positive().default(2 * 1024 ** 3),
+    /** `/dev etcd replace`: how long the new member may take to start, catch up and be promoted; how far behind the leader it may be then. */
+    replace: z
+      .object({
+        learnerTimeoutMs: z.number().int().positive().default(60_000),
+        maxLagEntries: z.number().int().min(0).default(1000),
+        /** How often the members are asked while waiting (etcd has no watch on membership). */
+        pollMs: z.number().int().positive().default(500),
+      })
+      .strict()
+      .prefault({}),
+    /** Where etcd lives on the main nodes, for the commands `/dev etcd recover` writes out. */
+    host: z
+      .object({
+        dataDir: z.string().startsWith('/', 'an absolute path, e.g. /var/lib/etcd').default('/var/lib/etcd'),
+        unit: z.string().min(1).default('etcd-member.service'),
+        /** How to run etcd, etcdctl and etcdutl on a node: a binary, or `docker run --rm --net=host -v /var/lib/etcd:/var/lib/etcd <image> /usr/local/bin/etcd`. */
+        etcd: z.string().min(1).default('etcd'),
+        etcdctl: z.string().min(1).default('etcdctl'),
+        etcdutl: z.string().min(1).default('etcdutl'),
+      })
+      .strict()
+      .prefault({}),
+    /** Snapshots on a schedule, verified, pruned, drilled (config/backup-schema.ts); absent = no backups. */
+    backup: backupSchema.optional(),
   })
   .strict();
 
@@ -36,6 +61,11 @@ const environmentSchema = z
     protected: z.boolean().default(false),
     /** How many distinct people must agree to a dangerous action (2 = someone other than the requester). */
     approvals: z.number().int().min(1).max(3).default(1),
+    /**
+     * With approvals ≥ 2, whether console requests and approvals count. Off by default: the
+     * console's `--as` is not checked by Slack, so one person with two consoles would be two people.
+     */
+    consoleApprovals: z.boolean().default(false),
     etcd: etcdSchema,
     /** Databases whose primary is elected through this environment's etcd. */
     databases: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'database names are lowercase words'), databaseSchema).default({}),
@@ -51,6 +81,8 @@ const channelSchema = z
     /** Slack channel id (C…); when omitted the channel is matched by name. */
     id: z.string().optional(),
     environment: z.string().min(1),
+    /** Accept Slack Connect requests here (from another workspace, or with the channel shared with one). Needs `id`. */
+    allowShared: z.boolean().default(false),
   })
   .strict();
 

@@ -8,6 +8,7 @@ type Payload = z.infer<typeof payloadSchema>;
 /** `/dev deployments [service]`: the deployment history recorded in the environment's etcd. */
 export const deploymentsJob: JobKind<Payload> = {
   kind: 'deployments',
+  readsOnly: true,
   payloadSchema,
   title: (p) => `Deployments${p.service ? ` of ${p.service}` : ''} (${p.environment})`,
   async run(payload, ctx) {

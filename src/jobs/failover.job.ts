@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DatabaseConfig } from '../config/schema.js';
 import { RefusedError, UsageError } from '../errors.js';
-import type { ElectionView } from '../ports/elections.js';
+import type { ElectionFence, ElectionView } from '../ports/elections.js';
 import { describeCandidate, renderFailoverPreview } from '../render/failover.js';
 import { planFailover, type FailoverPlan } from './failover/plan-failover.js';
 import type { JobContext, JobKind } from './job-kind.js';
@@ -31,6 +31,15 @@ async function plan(payload: Payload, ctx: Pick<JobContext, 'deps'>): Promise<{ 
   return { plan: planFailover({ database: payload.database, config, health, view: resolved, to: payload.to }), view: resolved };
 }
 
+/** Where the fencing token of a lock target lives in its environment's etcd. */
+export const fenceKeyOf = (lockTarget: string) => `devbot/fences/${lockTarget}`;
+
+function electionFence(ctx: JobContext): ElectionFence {
+  const { target, token } = ctx.fence;
+  if (!target || token === undefined) throw new RefusedError('A failover runs only under the lock of its database, and this job holds none.');
+  return { key: fenceKeyOf(target), token };
+}
+
 /**
  * `/dev failover <database> [--to candidate]`: moves leadership by revoking leases, the way the
  * candidates' own protocol expects a leader to go. The steps are written so that a job resumed on
@@ -53,15 +62,19 @@ export const failoverJob: JobKind<Payload> = {
     // Planned again: the line may have moved between preview and confirmation.
     const decided = await progress.step('Check quorum and plan', async () => {
       const { plan: p } = await plan(payload, ctx);
-      return { oldKey: p.leader.key, oldName: p.leader.name, next: p.next.name, revoke: p.revoke.map((c) => ({ name: c.name, leaseId: c.leaseId })) };
+      return { oldKey: p.leader.key, oldName: p.leader.name, next: p.next.name, revoke: p.revoke.map((c) => ({ name: c.name, key: c.key, leaseId: c.leaseId })) };
     });
     if (!decided) throw new RefusedError('The failover plan from the earlier attempt was lost; run the command again.');
     progress.log(`Plan: ${decided.oldName} → ${decided.next}; revoking ${decided.revoke.map((c) => c.name).join(', ')}`);
+    // Every run claims the database's fence before it touches the line: from then on an earlier
+    // run (a frozen worker that comes back, a job whose lock lapsed) can change nothing.
+    const fence = electionFence(ctx);
+    await elections.claimFence(fence);
     const started = Date.now();
     await progress.step(`Revoke the lease of ${decided.revoke.map((c) => c.name).join(', ')}`, async () => {
       for (const c of decided.revoke) {
         signal.throwIfAborted();
-        await elections.revokeLease(c.leaseId);
+        await elections.removeCandidate(c, fence);
         progress.log(`revoked lease of ${c.name}`);
       }
       return true;

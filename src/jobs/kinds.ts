@@ -1,5 +1,9 @@
 import { alertsEvaluateJob } from './alerts-evaluate.job.js';
+import { convergeJob } from './converge.job.js';
+import { driftJob } from './drift.job.js';
 import { expireConfirmationJob } from './confirm/expire-confirmation.job.js';
+import { etcdJob } from './etcd.job.js';
+import { etcdScheduledJob } from './etcd-scheduled.job.js';
 import { deployJob } from './deploy.job.js';
 import { deploymentsJob } from './deployments.job.js';
 import { failoverJob } from './failover.job.js';
@@ -11,5 +15,5 @@ import { unitsJob } from './units.job.js';
 
 /** Every job kind a worker can run, by name. A new kind is one `<kind>.job.ts` and one line here. */
 export const JOB_KINDS: Record<string, JobKind<never>> = Object.fromEntries(
-  [statusJob, failoverJob, deployJob, rollbackJob, unitsJob, deploymentsJob, stackJob, expireConfirmationJob, alertsEvaluateJob].map((k) => [k.kind, k as unknown as JobKind<never>]),
+  [statusJob, failoverJob, deployJob, rollbackJob, unitsJob, deploymentsJob, stackJob, expireConfirmationJob, alertsEvaluateJob, etcdJob, etcdScheduledJob, convergeJob, driftJob].map((k) => [k.kind, k as unknown as JobKind<never>]),
 );

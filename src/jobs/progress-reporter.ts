@@ -15,6 +15,12 @@ export interface Progress {
   /** Adds a line to the message's thread (coalesced with other lines). */
   log(line: string): void;
   /**
+   * Replaces the lines the message shows above its steps (one per service of a converge: waiting,
+   * starting, active, failed), updated in place at the message's pace. Optional: kinds that keep
+   * no such lines never call it.
+   */
+  board?(lines: string[]): void;
+  /**
    * Ends the job's message. `final` replaces the step list with a message of the job's own (e.g.
    * the status report). Retries the final state for about half a minute, then logs and gives up:
    * a chat outage never fails the job itself.
@@ -151,6 +157,11 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
     log(line) {
       threadLines.push(line);
       schedule();
+    },
+    board(lines) {
+      if (finishing || (state.board && state.board.join('\n') === lines.join('\n'))) return;
+      state.board = [...lines];
+      changed();
     },
     async finish(outcome, summary, finalMessage) {
       state.result = { outcome, summary, endedAt: opts.now().toISOString() };

@@ -1,19 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { BotError, UpstreamError, UsageError } from '../errors.js';
+import { BotError, UsageError } from '../errors.js';
 import type { Deps } from '../deps.js';
 import type { Chat } from '../ports/chat.js';
 import type { JobStateStore } from '../ports/job-state.js';
+import { FencedError } from '../ports/locks.js';
 import type { JobData } from '../ports/queue.js';
 import { requestConfirmation } from './confirm/request-confirmation.js';
-import type { JobKind } from './job-kind.js';
+import type { JobKind, RunFence } from './job-kind.js';
 import { holdLock, type HeldLock } from './lock-heartbeat.js';
 import { startProgress, type Progress } from './progress-reporter.js';
 
-export interface JobFailure {
-  /** False when running it again cannot help (bad payload, usage, access, cancelled): no retry. */
-  retryable: boolean;
-  message: string;
-}
+/**
+ * How a run ended, for the worker adapter. The queue never retries a job: a failure is final, and
+ * the requester runs it again (the Retry button, or the command), because most kinds' steps change
+ * the cluster and are not safe to repeat blindly. 'handed-over': another run resumed the job and
+ * owns it now; this one leaves it alone.
+ */
+export type RunEnd = { ended: 'succeeded' } | { ended: 'failed'; message: string } | { ended: 'handed-over' };
 
 /**
  * The abort reason a worker adapter gives when it lost its lease on a running job (the queue's
@@ -27,69 +30,93 @@ export const LEASE_LOST = 'devbot: this worker lost its lease on the job';
 /** Progress for internal jobs, which post no message of their own. */
 const SILENT_PROGRESS: Progress = { step: (_name, fn) => fn(), log: () => {}, finish: async () => {} };
 
+const SUCCEEDED: RunEnd = { ended: 'succeeded' };
+
 /**
  * The edge where jobs run: validates the payload, runs the kind's processor under its lock with a
- * live progress message, and turns every ending (success, failure, cancel) into what the
- * requester reads. Returns undefined on success.
+ * live progress message, and turns every ending (success, failure, cancel, lost lock) into what
+ * the requester reads.
  */
-export async function runJob(jobId: string, data: JobData, deps: Deps, signal: AbortSignal, attempt: { final: boolean }): Promise<JobFailure | undefined> {
+export async function runJob(jobId: string, data: JobData, deps: Deps, signal: AbortSignal): Promise<RunEnd> {
   const log = deps.log.child({ jobId, kind: data.kind });
-  const leaseLost = () => signal.aborted && signal.reason === LEASE_LOST;
-  const { chat, store } = fenceWrites(deps.chatFor(data.transport), deps.jobState, leaseLost);
+  // Aborted with a FencedError when this run loses its lock: waits end, and no further step starts.
+  const lockLost = new AbortController();
+  const runSignal = AbortSignal.any([signal, lockLost.signal]);
+  let lock: HeldLock | undefined;
+  const superseded = () => (signal.aborted && signal.reason === LEASE_LOST) || lock?.standing() === 'superseded';
+  let resumed = false;
+  const { chat, store } = fenceWrites(deps.chatFor(data.transport), noticingResume(deps.jobState, () => (resumed = true)), superseded);
   const kind = deps.jobKinds[data.kind] as JobKind<unknown> | undefined;
-  const who = { user: data.requestedBy.user, channel: data.requestedBy.channelName, text: data.text, target: data.target, jobId };
+  const who = { user: data.requestedBy.user, channel: data.requestedBy.channelName, text: data.text, target: data.target, jobId, transport: data.transport.kind };
   const started = Date.now();
   let progress = SILENT_PROGRESS;
   let finished = false;
-  let lock: HeldLock | undefined;
   try {
     if (!kind) throw new UsageError(`Unknown job kind '${data.kind}' — this worker is older than the bot that queued it.`);
     const parsed = kind.payloadSchema.safeParse(data.payload);
     if (!parsed.success) throw new UsageError(`The job's payload is invalid: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
-    const base = { jobId, data, deps, chat, log, signal };
+    const base = { jobId, data, deps, chat, log, signal: runSignal };
     if (data.phase === 'preview') return await runPreview(kind, parsed.data, base, chat);
+    if (!kind.internal && !kind.readsOnly && (await finishedBefore(jobId, deps))) {
+      // Only a hand outside devbot (a dashboard, a write to Redis) moves a finished job back to
+      // waiting: running it again would skip the ACL, Confirm and approvals of the person doing it.
+      log.warn('refused to run a job that had already finished: it was moved back outside devbot');
+      await deps.audit.append({ event: 'denied', ...who, decision: 'denied', outcome: 're-run of a finished job outside devbot refused; use the Retry button' }).catch(() => undefined);
+      return { ended: 'failed', message: 'This job had already finished; devbot does not run it again. Use the Retry button on its message.' };
+    }
 
     if (!kind.internal) {
       progress = await startProgress({
-        chat, store, log, channel: data.requestedBy.channel, jobId, signal, now: deps.now,
+        chat, store, log, channel: data.requestedBy.channel, jobId, signal: runSignal, now: deps.now,
         title: kind.title?.(parsed.data) ?? `/dev ${data.text}`, requestedBy: data.requestedBy.user,
       });
       const own = progress;
       progress = { ...own, finish: async (...args) => { finished = true; await own.finish(...args); } };
-      await deps.audit.append({ event: 'job_started', ...who });
+      // A run that finds the job's progress unfinished carries on where a lost worker stopped.
+      await deps.audit.append({ event: resumed ? 'job_resumed' : 'job_started', ...who, ...(resumed ? { outcome: 'resumed after its worker was lost' } : {}) });
     }
     if (data.lockTarget) {
-      lock = await holdLock(deps.locks, { target: data.lockTarget, jobId, user: data.requestedBy.user, since: data.requestedAt, text: data.text }, log);
+      const holder = { target: data.lockTarget, jobId, user: data.requestedBy.user, since: data.requestedAt, text: data.text };
+      lock = await holdLock(deps.locks, holder, { log, onLost: (e) => lockLost.abort(e) });
     }
-    signal.throwIfAborted();
-    log.info({ user: data.requestedBy.user, environment: data.environment }, 'job started');
-    await kind.run(parsed.data, { ...base, progress: releasingFirst(progress, () => lock) });
-    if (leaseLost()) return handOver(log);
+    runSignal.throwIfAborted();
+    log.info({ user: data.requestedBy.user, environment: data.environment, fence: lock?.fence }, 'job started');
+    await kind.run(parsed.data, { ...base, progress: checkingLockAtSteps(releasingFirst(progress, () => lock), lock, runSignal), fence: fenceOf(lock, data.lockTarget) });
+    if (superseded()) return handOver(log);
     if (!finished) await releasingFirst(progress, () => lock).finish('succeeded', 'Done.');
-  } catch (e) {
-    if (leaseLost()) return handOver(log);
+  } catch (thrown) {
+    // However the kind noticed (an AbortError of its own, a refusal from a fenced store), a run
+    // that lost its lock ends for that reason.
+    const e = lockLost.signal.aborted ? (lockLost.signal.reason as FencedError) : thrown;
+    if (superseded() || (e instanceof FencedError && (await standingAfter(e, lock)) === 'superseded')) return handOver(log);
     // The target is free before the message says the job ended, so acting on it at once works.
     await lock?.release();
-    if (signal.aborted) {
+    if (signal.aborted && !(e instanceof FencedError)) {
       const reason = typeof signal.reason === 'string' ? signal.reason : 'cancelled';
       await progress.finish('cancelled', `Cancelled (${reason}). It stopped at a safe point; the steps above are what was done.`).catch(() => undefined);
       deps.metrics.jobFinished(data.kind, 'cancelled', (Date.now() - started) / 1000);
       await deps.audit.append({ event: 'job_cancelled', ...who, outcome: reason }).catch(() => undefined);
       log.info({ reason }, 'job cancelled');
-      return { retryable: false, message: `cancelled: ${reason}` };
+      return { ended: 'failed', message: `cancelled: ${reason}` };
     }
-    return await reportFailure(e, { final: attempt.final, progress, chat, data, jobId, deps, log, kindIsInternal: kind?.internal ?? false, started, who });
+    return await reportFailure(e, { progress, chat, data, jobId, deps, log, kindIsInternal: kind?.internal ?? false, started, who });
   } finally {
-    if (leaseLost()) lock?.abandon();
+    if (superseded()) lock?.abandon();
     else await lock?.release();
   }
-  // Bookkeeping after success must not turn a finished job into a failed one (and run it again).
+  // Bookkeeping after success must not turn a finished job into a failed one.
   if (!kind.internal) {
     deps.metrics.jobFinished(data.kind, 'succeeded', (Date.now() - started) / 1000);
     await deps.audit.append({ event: 'job_finished', ...who, outcome: 'succeeded' }).catch((err: unknown) => log.error({ err }, 'could not write the audit entry'));
   }
   log.info('job finished');
-  return undefined;
+  return SUCCEEDED;
+}
+
+/** Whether the job's saved progress holds a final result: it ran to its end once already. */
+async function finishedBefore(jobId: string, deps: Deps): Promise<boolean> {
+  const saved = await deps.jobState.load(jobId);
+  return saved?.result !== undefined;
 }
 
 /** The job's progress, releasing its lock just before the final message goes out. */
@@ -103,9 +130,50 @@ function releasingFirst(progress: Progress, lock: () => HeldLock | undefined): P
   };
 }
 
-function handOver(log: Deps['log']): JobFailure {
-  log.warn('lease on the job lost (Redis out of reach, or this process was frozen): stopped, another run resumes it');
-  return { retryable: true, message: LEASE_LOST };
+/**
+ * Looks at the lock (in Redis, not the last heartbeat) before every step: a run that lost it starts
+ * no further step. Redis not answering is no verdict: the heartbeat and the queue's lease decide.
+ */
+function checkingLockAtSteps(progress: Progress, lock: HeldLock | undefined, signal: AbortSignal): Progress {
+  if (!lock) return progress;
+  return {
+    ...progress,
+    async step(name, fn) {
+      await lock.verify().catch(() => undefined);
+      signal.throwIfAborted();
+      return progress.step(name, fn);
+    },
+  };
+}
+
+function fenceOf(lock: HeldLock | undefined, target: string | undefined): RunFence {
+  if (!lock) return { target, check: async () => undefined };
+  return { target, token: lock.fence, check: () => lock.verify() };
+}
+
+/** A store that compares tokens (etcd) cannot say whether the newer run is this job's: the lock can. */
+async function standingAfter(e: FencedError, lock: HeldLock | undefined): Promise<FencedError['standing']> {
+  if (e.standing || !lock) return e.standing;
+  await lock.verify().catch(() => undefined);
+  const now = lock.standing();
+  return now === 'held' ? undefined : now;
+}
+
+function handOver(log: Deps['log']): RunEnd {
+  log.warn('lease on the job lost (another run took it over: Redis was out of reach, or this process was frozen): stopped, another run resumes it');
+  return { ended: 'handed-over' };
+}
+
+/** The job state store, telling when a run finds the job's progress saved and unfinished (a resume, as startProgress judges it). */
+function noticingResume(store: JobStateStore, onResume: () => void): JobStateStore {
+  return {
+    load: async (id) => {
+      const state = await store.load(id);
+      if (state && state.result === undefined) onResume();
+      return state;
+    },
+    save: (state) => store.save(state),
+  };
 }
 
 /**
@@ -126,7 +194,7 @@ function fenceWrites(chat: Chat, store: JobStateStore, fenced: () => boolean): {
   };
 }
 
-async function runPreview(kind: JobKind<unknown>, payload: unknown, base: Parameters<NonNullable<JobKind['preview']>>[1], chat: Chat): Promise<undefined> {
+async function runPreview(kind: JobKind<unknown>, payload: unknown, base: Parameters<NonNullable<JobKind['preview']>>[1], chat: Chat): Promise<RunEnd> {
   const { data, deps } = base;
   let preview;
   try {
@@ -152,14 +220,14 @@ async function runPreview(kind: JobKind<unknown>, payload: unknown, base: Parame
     lockTarget: data.lockTarget,
     approvals: env?.approvals ?? 1,
   }, preview);
-  return undefined;
+  return SUCCEEDED;
 }
 
+/** Tells the requester once (the queue does not retry), counts and audits the failure. */
 async function reportFailure(
   e: unknown,
-  ctx: { final: boolean; progress: Progress; chat: Chat; data: JobData; jobId: string; deps: Deps; log: Deps['log']; kindIsInternal: boolean; started: number; who: Record<string, unknown> & { user: string; channel: string; text: string } },
-): Promise<JobFailure> {
-  const retryable = e instanceof UpstreamError ? e.retryable : !(e instanceof BotError);
+  ctx: { progress: Progress; chat: Chat; data: JobData; jobId: string; deps: Deps; log: Deps['log']; kindIsInternal: boolean; started: number; who: Record<string, unknown> & { user: string; channel: string; text: string } },
+): Promise<RunEnd> {
   let message: string;
   if (e instanceof BotError) {
     message = e.userFacing;
@@ -169,17 +237,12 @@ async function reportFailure(
     message = `internal error, ref ${ref}`;
     ctx.log.error({ err: e, ref }, 'job failed unexpectedly');
   }
-  // Tell the requester once: on the last attempt, or now when no retry will follow.
-  if (!retryable || ctx.final) {
-    if (ctx.progress === SILENT_PROGRESS && !ctx.kindIsInternal) {
-      await ctx.chat.post(ctx.data.requestedBy.channel, { text: `:x: \`/dev ${ctx.data.text}\` (job ${ctx.jobId}) failed: ${message}` }).catch(() => undefined);
-    } else {
-      await ctx.progress.finish('failed', message).catch((err: unknown) => ctx.log.error({ err }, 'could not report the failure'));
-    }
-    ctx.deps.metrics.jobFinished(ctx.data.kind, 'failed', (Date.now() - ctx.started) / 1000);
-    await ctx.deps.audit.append({ event: 'job_failed', ...ctx.who, outcome: message }).catch(() => undefined);
+  if (ctx.progress === SILENT_PROGRESS && !ctx.kindIsInternal) {
+    await ctx.chat.post(ctx.data.requestedBy.channel, { text: `:x: \`/dev ${ctx.data.text}\` (job ${ctx.jobId}) failed: ${message}` }).catch(() => undefined);
   } else {
-    ctx.progress.log(`Attempt failed (${message}); it will be retried.`);
+    await ctx.progress.finish('failed', message).catch((err: unknown) => ctx.log.error({ err }, 'could not report the failure'));
   }
-  return { retryable, message };
+  ctx.deps.metrics.jobFinished(ctx.data.kind, 'failed', (Date.now() - ctx.started) / 1000);
+  await ctx.deps.audit.append({ event: 'job_failed', ...ctx.who, outcome: message }).catch(() => undefined);
+  return { ended: 'failed', message };
 }

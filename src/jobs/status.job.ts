@@ -7,6 +7,7 @@ import type { JobKind } from './job-kind.js';
 /** `/dev status`: collect every part of the report under one deadline; the report becomes the job's message. */
 export const statusJob: JobKind<{ environment: string }> = {
   kind: 'status',
+  readsOnly: true,
   payloadSchema: z.object({ environment: z.string() }),
   title: ({ environment }) => `Status of ${environment}`,
   async run(payload, ctx) {
@@ -15,9 +16,10 @@ export const statusJob: JobKind<{ environment: string }> = {
     const env = payload.environment;
     const aws = deps.config.environments[env]?.aws ? { stacks: deps.stacksFor(env), groups: deps.groupsFor(env) } : {};
     const fleet = deps.config.environments[payload.environment]?.fleet ? { scheduler: deps.schedulerFor(payload.environment) } : {};
+    const backups = deps.config.environments[env]?.etcd.backup ? { backups: deps.backupsFor(env), backupAttempts: deps.backupAttempts } : {};
     const sections = await collectStatus(
       STATUS_PARTS,
-      { environment: payload.environment, config: deps.config, cluster: deps.clusterFor(payload.environment), elections: deps.electionsFor(payload.environment), queue: deps.queue, log: ctx.log, ...fleet, ...aws },
+      { environment: payload.environment, config: deps.config, cluster: deps.clusterFor(payload.environment), elections: deps.electionsFor(payload.environment), queue: deps.queue, log: ctx.log, now: deps.now, ...fleet, ...aws, ...backups },
       deps.config.status.deadlineMs,
     );
     const report = renderStatus({

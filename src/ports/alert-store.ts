@@ -22,11 +22,31 @@ export interface AlertState {
   details: string[];
   advice: string;
   runbook?: string;
+  /** A `/dev` command offered as a button on the alert (the rule's `command`). */
+  command?: { label: string; text: string };
   channels: string[];
-  /** Where its one message was posted (one per channel and transport). */
-  messages: Array<{ transport: Transport; ref: MessageRef }>;
+  /**
+   * Where its one message was posted (one per channel and transport), saved as each post succeeds.
+   * `channel` is the routed channel (a `channels:` name or a Slack id); states saved before it
+   * existed lack it and were posted to all their channels at once.
+   */
+  messages: Array<{ transport: Transport; ref: MessageRef; channel?: string }>;
   silencedUntil?: string;
   silencedBy?: string;
+}
+
+/** A channel that refused an alert (`not_in_channel`…): reported once, retried now and then. */
+export interface ChannelFailure {
+  /** The routed channel (a `channels:` name or a Slack id). */
+  channel: string;
+  /** Slack's error code. */
+  error: string;
+  /** What to do about it: "invite @devbot to #ops". */
+  advice: string;
+  /** When it first refused (this episode). */
+  since: string;
+  /** When a post to it was last tried. */
+  lastTriedAt: string;
 }
 
 export interface AlertStore {
@@ -40,4 +60,10 @@ export interface AlertStore {
   /** The last snapshot per environment, which event rules (leader changed) compare with. */
   lastSnapshot(environment: string): Promise<unknown>;
   saveSnapshot(environment: string, snapshot: unknown): Promise<void>;
+  /** Channels alerts could not be posted to, by channel. Fails with UpstreamError('redis'). */
+  channelFailures(): Promise<Record<string, ChannelFailure>>;
+  /** Records (or refreshes) a channel's failure, replacing what was recorded for that channel. */
+  saveChannelFailure(failure: ChannelFailure): Promise<void>;
+  /** Forgets a channel's failure: it works again, or nothing has tried it for long. */
+  clearChannelFailure(channel: string): Promise<void>;
 }

@@ -15,11 +15,19 @@ export type AuditEvent =
   | 'job_cancelled'
   | 'silenced';
 
+/** Where the person acted: Slack (whose users Slack authenticates) or the console (`--as`, unchecked). */
+export type AuditTransport = 'slack' | 'console';
+
 export interface AuditEntry {
   at: string;
   event: AuditEvent;
   user: string;
   channel: string;
+  /**
+   * Through which transport `user` acted (for job transitions: the one the job was requested
+   * through). Absent only on entries written before devbot recorded it.
+   */
+  transport?: AuditTransport;
   /** The command text as typed (already validated; never contains secrets). */
   text: string;
   decision?: 'allowed' | 'denied';

@@ -5,7 +5,8 @@ export interface DeploymentRecord {
   version: string;
   /** The version recorded before this one, if any. */
   previousVersion?: string;
-  kind: 'deploy' | 'rollback';
+  /** converge: one service of a `/dev converge`, brought to what the catalog says. */
+  kind: 'deploy' | 'rollback' | 'converge';
   outcome: 'succeeded' | 'failed';
   /** Unit name → SHA-1 of the unit file (fleet's hash), as submitted. */
   units: Record<string, string>;

@@ -27,11 +27,32 @@ export interface ElectionView {
   revision: number;
 }
 
+/**
+ * A run's fencing token (from its job's lock) and the etcd key that records the current one for
+ * its target: a run whose token is no longer there may not change the election.
+ */
+export interface ElectionFence {
+  key: string;
+  token: number;
+}
+
 export interface Elections {
   /** Reads every candidate under `prefix`. Fails with UpstreamError('etcd') when no member answers in time. */
   read(prefix: string): Promise<ElectionView>;
   /** Revokes a lease, deleting every key bound to it. Fails with UpstreamError('etcd'). */
   revokeLease(leaseId: string): Promise<void>;
+  /**
+   * Makes `fence.token` the current token at `fence.key` (idempotent), unless a larger one is there
+   * already: then FencedError, since a newer run took over. Fails with UpstreamError('etcd').
+   */
+  claimFence(fence: ElectionFence): Promise<void>;
+  /**
+   * Removes a candidate from the line, fenced: in one etcd transaction, only if `fence.key` still
+   * holds `fence.token`, deletes the candidate's key (the next in line leads at once); then revokes
+   * its lease so that its session ends (a lease already revoked is fine). FencedError, having
+   * changed nothing, when the fence holds another token. Fails with UpstreamError('etcd').
+   */
+  removeCandidate(candidate: Pick<Candidate, 'key' | 'leaseId'>, fence: ElectionFence): Promise<void>;
   /**
    * Resolves with the first view whose leader is present and is not `oldKey`. Rejects with
    * UpstreamError when `timeoutMs` passes first, or when `signal` aborts.

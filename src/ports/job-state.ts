@@ -24,6 +24,8 @@ export interface ProgressState {
   /** How many times another worker picked the job up after one died. */
   resumed: number;
   message?: MessageRef;
+  /** Lines the job keeps current in its message besides the steps (one per service of a converge). */
+  board?: string[];
   result?: { outcome: JobOutcome; summary: string; endedAt: string };
 }
 

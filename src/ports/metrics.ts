@@ -6,6 +6,8 @@ export interface Metrics {
   jobFinished(kind: string, outcome: 'succeeded' | 'failed' | 'cancelled', seconds: number): void;
   /** A Slack Web API call failed (after the client's own retries). */
   slackError(method: string, code: string): void;
+  /** Alerts could not be posted to `channel` (Slack's `error`): counted once until it works again. */
+  alertChannelFailed(channel: string, error: string): void;
 }
 
 /** Metrics that record nothing (tests, CLI tools). */
@@ -13,4 +15,5 @@ export const noMetrics: Metrics = {
   commandHandled() {},
   jobFinished() {},
   slackError() {},
+  alertChannelFailed() {},
 };

@@ -1,4 +1,5 @@
 /** The job queue as commands and the status report see it (BullMQ underneath). */
+import { UpstreamError } from '../errors.js';
 
 /** Where a job's messages go: Slack, or a console session's output stream. */
 export type Transport = { kind: 'slack' } | { kind: 'console'; session: string };
@@ -21,6 +22,17 @@ export interface JobData {
   text: string;
   transport: Transport;
   requestedAt: string;
+}
+
+/**
+ * The queue did not confirm an enqueue in time (no answer before the deadline, or the connection
+ * dropped with the add sent): the job may have been queued, and may run. Asking again with the
+ * same job id is safe: it never makes a second job.
+ */
+export class EnqueueUnconfirmedError extends UpstreamError {
+  constructor(readonly jobId: string, cause?: unknown) {
+    super(`Redis did not confirm in time that job ${jobId} was queued: it may have been queued anyway.`, { service: 'redis', cause });
+  }
 }
 
 export interface EnqueueResult {
@@ -57,7 +69,11 @@ export interface JobSummary {
 }
 
 export interface JobQueue {
-  /** Adds a job under `jobId`; a second add with the same id is a no-op. Fails with UpstreamError('redis'). */
+  /**
+   * Adds a job under `jobId`; a second add with the same id is a no-op. Fails with
+   * EnqueueUnconfirmedError when Redis did not confirm the add in time (it may still land), and
+   * with UpstreamError('redis') when Redis refused it (nothing was queued).
+   */
   enqueue(data: JobData, opts: { jobId: string; delayMs?: number }): Promise<EnqueueResult>;
   /** Counts per state and live workers. Fails with UpstreamError('redis'). */
   counts(): Promise<QueueCounts>;
@@ -79,5 +95,7 @@ export interface JobQueue {
   repeat(id: string, everyMs: number, data: JobData): Promise<void>;
   /** Removes the scheduler `id` (idempotent: nothing to remove is fine). Fails with UpstreamError('redis'). */
   unrepeat(id: string): Promise<void>;
+  /** The ids of the schedulers registered now (by every process on this queue). Fails with UpstreamError('redis'). */
+  repeats(): Promise<string[]>;
   close(): Promise<void>;
 }

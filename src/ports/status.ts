@@ -1,5 +1,7 @@
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
+import type { BackupAttempts } from './backup-attempts.js';
+import type { Backups } from './backups.js';
 import type { Cluster } from './cluster.js';
 import type { Elections } from './elections.js';
 import type { Groups } from './groups.js';
@@ -36,6 +38,11 @@ export interface StatusContext {
   /** The environment's stack and autoscaling groups; absent when AWS is not configured there. */
   stacks?: Stacks;
   groups?: Groups;
+  /** Where the environment's etcd backups are, and how recent attempts went; absent when etcd.backup is not configured. */
+  backups?: Backups;
+  backupAttempts?: BackupAttempts;
+  /** The clock ages are measured with (default: the system clock). */
+  now?: () => Date;
   /** Aborted when the report's overall deadline passes. */
   signal: AbortSignal;
   /** Where a part logs the raw detail of what it shows in plain words. */

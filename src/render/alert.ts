@@ -1,4 +1,4 @@
-import type { AlertState } from '../ports/alert-store.js';
+import type { AlertState, ChannelFailure } from '../ports/alert-store.js';
 import type { Block, ChatMessage } from '../ports/chat.js';
 import { ACTION_IDS } from './confirm.js';
 import { context, escapeMrkdwn, fitMessage, section } from './limits.js';
@@ -24,7 +24,8 @@ export function renderAlert(a: AlertState, now: Date): ChatMessage {
     ...(a.silencedUntil && !resolved ? [`silenced by <@${a.silencedBy}> until ${hhmmss(a.silencedUntil)}`] : []),
     `key \`${a.key}\``,
   ];
-  const buttons: Block['elements'] = [{ type: 'button', action_id: ACTION_IDS.status, value: a.environment, text: { type: 'plain_text', text: 'Status' } }];
+  const buttons: Block['elements'] = [{ type: 'button', action_id: ACTION_IDS.status, value: `status --env ${a.environment}`, text: { type: 'plain_text', text: 'Status' } }];
+  if (a.command) (buttons as unknown[]).push({ type: 'button', action_id: ACTION_IDS.command, value: a.command.text, text: { type: 'plain_text', text: a.command.label } });
   if (a.runbook) (buttons as unknown[]).push({ type: 'button', action_id: 'devbot_runbook', url: a.runbook, text: { type: 'plain_text', text: 'Runbook' } });
   const blocks: Block[] = [
     section(head),
@@ -36,15 +37,25 @@ export function renderAlert(a: AlertState, now: Date): ChatMessage {
   const text = [
     resolved ? `RESOLVED after ${lasted}: ${a.summary}` : `${a.severity.toUpperCase()}: ${a.summary}`,
     ...a.details.map((d) => `  - ${d}`),
-    ...(resolved ? [] : [`What to do: ${a.advice}`, ...(a.runbook ? [`Runbook: ${a.runbook}`] : [])]),
+    ...(resolved ? [] : [`What to do: ${a.advice}`, ...(a.command ? [`${a.command.label}: /dev ${a.command.text}`] : []), ...(a.runbook ? [`Runbook: ${a.runbook}`] : [])]),
     `(${notes.join(', ').replace(/`/g, '')})`,
   ].join('\n');
   return fitMessage({ text, blocks });
 }
 
-/** `/dev alerts`: what is firing now. */
-export function renderAlertList(alerts: AlertState[], now: Date): ChatMessage {
-  if (alerts.length === 0) return { text: 'No alerts are firing.' };
+/** `#ops` for a `channels:` name; `<#C0123ABCD>` (a link in Slack) for a channel id. */
+export const channelMention = (channel: string): string => (/^[CG][A-Z0-9]{8,}$/.test(channel) ? `<#${channel}>` : `#${channel}`);
+
+/** `/dev alerts`: what is firing now, and the channels alerts cannot reach (with what to do). */
+export function renderAlertList(alerts: AlertState[], now: Date, channelFailures: ChannelFailure[] = []): ChatMessage {
+  const refused = channelFailures.map((f) => `:no_entry: ${channelMention(f.channel)} refused alerts (${f.error}) since ${hhmmss(f.since)}: ${f.advice}`);
+  const refusedText = refused.length ? ['', 'Channels alerts cannot reach:', ...refused] : [];
+  if (alerts.length === 0 && refused.length === 0) return { text: 'No alerts are firing.' };
   const lines = alerts.map((a) => `${ICON[a.severity]} ${a.severity} · ${a.summary} · for ${duration(now.getTime() - new Date(a.since).getTime())}${a.silencedUntil ? ' · silenced' : ''} · \`${a.key}\``);
-  return fitMessage({ text: ['Firing now:', ...lines].join('\n'), blocks: [section(['*Firing now*', ...lines].join('\n'))] });
+  const head = alerts.length ? ['Firing now:', ...lines] : ['No alerts are firing.'];
+  const blocks = [
+    section(alerts.length ? ['*Firing now*', ...lines].join('\n') : 'No alerts are firing.'),
+    ...(refused.length ? [section(['*Channels alerts cannot reach*', ...refused].join('\n'))] : []),
+  ];
+  return fitMessage({ text: [...head, ...refusedText].join('\n'), blocks });
 }

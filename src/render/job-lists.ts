@@ -39,11 +39,18 @@ export function renderLocks(locks: LockHolder[], now: Date): ChatMessage {
   return listMessage('Locks held now', lines, 'No locks are held.');
 }
 
+/**
+ * Slack authenticates its users; the console's `--as` is whatever was typed. So what was done
+ * through the console says so on its line ("via console"); Slack, where devbot's users are, is
+ * the unmarked default.
+ */
+const via = (e: AuditEntry): string => (e.transport === 'console' ? ' via console' : '');
+
 export function renderAudit(entries: AuditEntry[], filter: { user?: string; target?: string }): ChatMessage {
   const by = [filter.user && `user ${filter.user}`, filter.target && `target ${filter.target}`].filter(Boolean).join(', ');
   const lines = entries.map((e) => {
     const extra = [e.decision, e.rule && `rule ${e.rule}`, e.jobId && `job ${e.jobId}`, e.outcome].filter(Boolean).join(' · ');
-    return `${e.at.slice(0, 19).replace('T', ' ')} · ${e.event} · <@${e.user}> in #${e.channel} · \`/dev ${typed(e.text)}\`${extra ? ` · ${extra}` : ''}`;
+    return `${e.at.slice(0, 19).replace('T', ' ')} · ${e.event} · <@${e.user}> in #${e.channel}${via(e)} · \`/dev ${typed(e.text)}\`${extra ? ` · ${extra}` : ''}`;
   });
   return listMessage(`Audit trail${by ? ` (${by})` : ''}, latest first`, lines, 'No entries.');
 }

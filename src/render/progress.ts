@@ -17,6 +17,8 @@ const TITLE_MAX = 200;
 /** The longest summary the message shows; the progress reporter posts a longer one to the thread. */
 export const SUMMARY_SHOWN = 1_500;
 const CUT = '… (full text in the thread)';
+/** The board (a converge's line per service) shown at most; it fits one section with room to spare. */
+const BOARD_MAX = 2_000;
 
 function elapsed(from: string, to: Date): string {
   const s = Math.max(0, Math.round((to.getTime() - new Date(from).getTime()) / 1000));
@@ -58,6 +60,8 @@ export function renderProgress(state: ProgressState, now: Date): ChatMessage {
     section(`*${escapeMrkdwn(title)}* — ${status}`),
     context(`job \`${state.jobId}\` · requested by <@${state.requestedBy}> · ${elapsed(state.startedAt, end)}${resumed}`),
   ];
+  const board = state.board?.length ? truncate(state.board.join('\n'), BOARD_MAX, '…') : undefined;
+  if (board) blocks.push(section(escapeMrkdwn(board)));
   if (state.steps.length) {
     blocks.push(section(fitSteps(state.steps, blockLine, (n) => `… ${n} more steps (all in the thread)`, SLACK_LIMITS.sectionText)));
   }
@@ -69,8 +73,8 @@ export function renderProgress(state: ProgressState, now: Date): ChatMessage {
   const headLine = `${title} — ${state.result ? state.result.outcome : 'running'} (job ${state.jobId}, ${elapsed(state.startedAt, end)}${resumed.replace(' · ', ', ')})`;
   const tail = [...(summary !== undefined ? [summary] : []), ...(failed ? [`[Retry] (retry job ${state.jobId})`] : [])].join('\n');
   // The step list gets what the head and tail lines leave of the text limit, so neither is cut.
-  const budget = SLACK_LIMITS.messageText - headLine.length - 1 - (tail ? tail.length + 1 : 0);
+  const budget = SLACK_LIMITS.messageText - headLine.length - 1 - (tail ? tail.length + 1 : 0) - (board ? board.length + 1 : 0);
   const steps = state.steps.length ? fitSteps(state.steps, textLine, (n) => `  … ${n} more steps`, budget) : '';
-  const text = [headLine, ...(steps ? [steps] : []), ...(tail ? [tail] : [])].join('\n');
+  const text = [headLine, ...(board ? [board] : []), ...(steps ? [steps] : []), ...(tail ? [tail] : [])].join('\n');
   return fitMessage({ text, blocks });
 }

@@ -40,3 +40,24 @@ export function subnetOf(outer: string, prefix: number, index: number): string {
   }
   return formatCidr({ base: o.base + index * 2 ** (32 - prefix), prefix });
 }
+
+/** `a.b.c.d` as an unsigned 32-bit number; undefined when malformed. */
+export function parseIp(text: string): number | undefined {
+  const c = parseCidr(`${text}/32`);
+  return c?.base;
+}
+
+export function formatIp(address: number): string {
+  return formatCidr({ base: address, prefix: 32 }).slice(0, -3);
+}
+
+/**
+ * Whether EC2 lets an instance use `address` in `subnet`: inside it, and not one of the four
+ * addresses AWS reserves at the start (network, router, DNS, future) nor the last (broadcast).
+ */
+export function isUsableInSubnet(subnet: string, address: number): boolean {
+  const s = parseCidr(subnet);
+  if (!s) return false;
+  const size = 2 ** (32 - s.prefix);
+  return address >= s.base + 4 && address < s.base + size - 1;
+}

@@ -1,5 +1,7 @@
 import { stackNameOf, type AwsConfig } from '../config/aws-schema.js';
 import { NODE_ROLES } from './cloud-config.js';
+import { clientUrlsOf, mainMembers } from './main-members.js';
+import { addMemberAddresses } from './member-addresses.js';
 import { addNetwork } from './network.js';
 import { addNodeGroup, GROUP_LOGICAL_IDS } from './node-groups.js';
 import { addSecurityGroups } from './security-groups.js';
@@ -12,7 +14,7 @@ export const TEMPLATE_BODY_LIMIT = 51_200;
 
 /**
  * The cluster's CloudFormation template for one environment, from its `aws` config: network,
- * security groups, and the main / worker / data autoscaling groups. `servicePorts` are the ports
+ * security groups, the etcd members' fixed addresses, and the main / worker / data autoscaling groups. `servicePorts` are the ports
  * to open (resolveServicePorts: the configured ones and the catalog's). Pure and deterministic,
  * so the same inputs always yield the same template (and a change set shows only real changes).
  */
@@ -23,13 +25,16 @@ export function buildClusterTemplate(environment: string, aws: AwsConfig, servic
 
   const network = addNetwork(t, aws.network, tag);
   const securityGroups = addSecurityGroups(t, network.vpc, { aws, servicePorts }, tag);
-  const groups = NODE_ROLES.map((role) => [role, addNodeGroup(t, role, { environment, stackName, aws, network, securityGroups })] as const);
+  const members = mainMembers({ size: aws.groups.main.size, network: aws.network, initialCluster: aws.etcd.initialCluster });
+  addMemberAddresses(t, members, { stackName, subnets: aws.network.nodeSubnets === 'public' ? network.publicSubnets : network.privateSubnets, securityGroups });
+  const groups = NODE_ROLES.map((role) => [role, addNodeGroup(t, role, { environment, stackName, aws, network, securityGroups, members })] as const);
 
   t.output('VpcId', 'The cluster VPC', network.vpc.ref);
   t.output('PublicSubnetIds', 'Public subnets, one per availability zone', join(',', network.publicSubnets.map((s) => s.ref)));
   t.output('PrivateSubnetIds', 'Private subnets, one per availability zone', join(',', network.privateSubnets.map((s) => s.ref)));
   t.output('FleetSecurityGroupId', 'Security group of every cluster node', securityGroups.fleet.getAtt('GroupId'));
   for (const [role, group] of groups) t.output(`${GROUP_LOGICAL_IDS[role]}Name`, `Autoscaling group of the ${role} nodes`, group.ref);
+  t.output('EtcdClientUrls', "The etcd members' fixed client URLs (environments.<env>.etcd.endpoints)", clientUrlsOf(members));
   return t.build();
 }
 

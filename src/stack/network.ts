@@ -15,7 +15,7 @@ export interface Network {
 }
 
 /** The subnets of each kind: configured, or the VPC cut in 16 (public take blocks 0–2, private 8–10). */
-export function subnetCidrs(network: AwsConfig['network']): { public: string[]; private: string[] } {
+export function subnetCidrs(network: Pick<AwsConfig['network'], 'vpcCidr' | 'publicSubnetCidrs' | 'privateSubnetCidrs'>): { public: string[]; private: string[] } {
   const vpcPrefix = parseCidr(network.vpcCidr)?.prefix ?? 16;
   const cut = (offset: number) => Array.from({ length: ZONES }, (_, i) => subnetOf(network.vpcCidr, vpcPrefix + 4, offset + i));
   return { public: network.publicSubnetCidrs ?? cut(0), private: network.privateSubnetCidrs ?? cut(8) };

@@ -1,5 +1,6 @@
 import type { AwsConfig } from '../config/aws-schema.js';
 import { renderCloudConfig, type NodeRole } from './cloud-config.js';
+import type { MainMember } from './main-members.js';
 import type { Network } from './network.js';
 import type { SecurityGroups } from './security-groups.js';
 import { autoScalingGroup } from './template/autoscaling.js';
@@ -29,6 +30,8 @@ export interface NodeGroupContext {
   aws: AwsConfig;
   network: Network;
   securityGroups: SecurityGroups;
+  /** The main group's etcd members and their fixed addresses. */
+  members: MainMember[];
 }
 
 /** One role's launch template (image, type, disk, security groups, cloud-config) and autoscaling group. */
@@ -46,7 +49,7 @@ export function addNodeGroup(t: TemplateBuilder, role: NodeRole, ctx: NodeGroupC
       ...(aws.keyName ? { KeyName: aws.keyName } : {}),
       ...(aws.iamInstanceProfile ? { IamInstanceProfile: { Name: aws.iamInstanceProfile } } : {}),
       SecurityGroupIds: groupsOfRole.map((g) => g.getAtt('GroupId')),
-      UserData: base64(renderCloudConfig({ role, environment: ctx.environment, etcd: aws.etcd })),
+      UserData: base64(renderCloudConfig({ role, environment: ctx.environment, stackName: ctx.stackName, members: ctx.members, etcd: aws.etcd })),
       BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: group.volumeSizeGb, VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: true } }],
       TagSpecifications: [{ ResourceType: 'instance', Tags: tags }, { ResourceType: 'volume', Tags: tags }],
     },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DOCKER_TAG_PATTERN, DOCKER_TAG_RULE, isDockerTag } from './docker-tag.js';
 
 /**
  * The service catalog (config/services.yaml): every service the team runs on the cluster, as
@@ -10,23 +11,34 @@ const SERVICE_NAME = /^[a-z][a-z0-9-]{0,39}$/;
 /** A catalog service, or a unit by its full name (docker.service, etcd2.service). */
 const UNIT_REF = /^[A-Za-z0-9][A-Za-z0-9:_.@-]{0,99}$/;
 const PATH = /^\/[A-Za-z0-9_.\/-]+$/;
-const NO_CONTROL = /^[^\p{Cc}]*$/u;
+/**
+ * Every value written into a unit file: a newline there starts a line of its own (an extra
+ * `[X-Fleet]` option, an extra `ExecStartPre=`), so control characters and line separators are refused.
+ */
+const NO_CONTROL = /^[^\p{Cc}\u2028\u2029]*$/u;
+const NO_CONTROL_RULE = 'no control characters (newlines, tabs)';
 
-/** Docker's tag grammar. */
-export const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/** Docker's tag grammar (docker-tag.ts, the same check `/dev deploy --version` makes). */
+export const TAG_PATTERN = DOCKER_TAG_PATTERN;
 
-const text = z.string().regex(NO_CONTROL, 'no control characters (newlines, tabs)');
+const text = z.string().regex(NO_CONTROL, NO_CONTROL_RULE);
 
 /** Secrets by reference: the value comes from `<secretsDir>/<secret>.env` on the machine, never from here. */
 const secretRef = z.object({ secret: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'a secret file name: lowercase letters, digits, . _ -') }).strict();
-const envValue = z.union([z.string().regex(NO_CONTROL, 'no control characters'), z.number(), z.boolean(), secretRef]);
+const envValue = z.union([text, z.number(), z.boolean(), secretRef]);
 
 const port = z
   .union([z.number().int().min(1).max(65535), z.string()])
   .transform((p) => (typeof p === 'number' ? `${p}:${p}` : p))
   .refine((p) => /^((\d{1,3}\.){3}\d{1,3}:)?\d{1,5}:\d{1,5}(\/(tcp|udp))?$/.test(p), 'a port is "host:container", "ip:host:container" or a number, optionally with /tcp or /udp');
 
-const volume = z.string().regex(/^\/[^:\s]*:\/[^:\s]*(:(ro|rw))?$/, 'a volume is "/host/path:/container/path", optionally with :ro');
+const volume = z
+  .string()
+  .regex(NO_CONTROL, NO_CONTROL_RULE)
+  .regex(/^\/[^:\s]*:\/[^:\s]*(:(ro|rw))?$/, 'a volume is "/host/path:/container/path", optionally with :ro');
+
+/** fleet splits a MachineMetadata value on whitespace: a space would be a second requirement. */
+const metadataValue = z.string().regex(/^[^\s\p{Cc}]+$/u, 'a metadata value: no spaces, newlines or control characters');
 
 const healthSchema = z
   .object({
@@ -47,7 +59,7 @@ const healthSchema = z
 const placementSchema = z
   .object({
     /** Machines whose fleet metadata has these values (a list: any of them). */
-    machineMetadata: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/), z.union([z.string(), z.array(z.string()).min(1)])).default({}),
+    machineMetadata: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/), z.union([metadataValue, z.array(metadataValue).min(1)])).default({}),
     /** Never on a machine that runs a unit matching one of these globs. */
     conflicts: z.array(z.string().regex(/^[A-Za-z0-9*?][A-Za-z0-9:_.@*?-]{0,99}$/, 'a unit name or glob')).default([]),
     /** One copy on every machine that matches machineMetadata. */
@@ -65,7 +77,7 @@ const serviceSchema = z
     /** Docker image without its tag, e.g. gerritcodereview/gerrit. */
     image: z.string().regex(/^[a-z0-9][a-z0-9._\-/:]*[a-z0-9]$/, 'a docker image name without tag (lowercase)'),
     /** The tag deployed when /dev deploy gets no --version. */
-    version: z.union([z.string(), z.number()]).transform(String).refine((v) => TAG_PATTERN.test(v), 'a docker tag: letters, digits, _ . -'),
+    version: z.union([z.string(), z.number()]).transform(String).refine(isDockerTag, DOCKER_TAG_RULE),
     instances: z.number().int().min(1).max(20).default(1),
     ports: z.array(port).default([]),
     volumes: z.array(volume).default([]),
@@ -79,6 +91,11 @@ const serviceSchema = z
     requires: z.array(z.string().regex(UNIT_REF)).default([]),
     placement: placementSchema.default({ machineMetadata: {}, conflicts: [], global: false, spread: true }),
     health: healthSchema.optional(),
+    /**
+     * How long the unit may take to start (pull included): its TimeoutStartSec=, and how long a
+     * deploy waits for it. Default: the environment's `fleet.startTimeoutMs`.
+     */
+    startTimeoutMs: z.number().int().positive().max(24 * 3600_000, 'at most a day (86400000)').optional(),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog-schema.js';
+import { dependencyGraph, findCycle } from './dependency-order.js';
 import { isTemplated } from './unit-names.js';
 
 /** Names that hold secrets: their values must come by reference, never inline in the catalog. */
@@ -45,5 +46,7 @@ export function checkCatalog(catalog: Catalog): string[] {
       if (!PLACEHOLDERS.has(word ?? '')) problems.push(`${at}.health: unknown placeholder {${word}} (known: ${[...PLACEHOLDERS].map((p) => `{${p}}`).join(', ')})`);
     }
   }
+  const cycle = findCycle(dependencyGraph(catalog));
+  if (cycle) problems.push(`services: dependency cycle ${cycle.join(' → ')} (after, requires or machineOf): none of them could start first`);
   return problems;
 }

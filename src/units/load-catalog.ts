@@ -23,9 +23,18 @@ export function parseCatalog(yamlText: string, origin = 'the service catalog'): 
 
 /**
  * Reads the catalog file afresh on every call, so an edited catalog applies to the next deploy
- * without restarting workers. Throws ConfigError.
+ * without restarting workers. Throws ConfigError. With `defaults`, an environment's settings fill
+ * what a service leaves out (its `startTimeoutMs`, from `fleet.startTimeoutMs`), so every reader of
+ * that environment's catalog (deploy, converge, drift, alerts) renders the same unit files.
  */
-export function loadCatalog(file: string): Catalog {
+export function loadCatalog(file: string, defaults: { startTimeoutMs?: number } = {}): Catalog {
+  const catalog = readCatalogFile(file);
+  if (defaults.startTimeoutMs === undefined) return catalog;
+  const services = Object.fromEntries(Object.entries(catalog.services).map(([name, spec]) => [name, { ...spec, startTimeoutMs: spec.startTimeoutMs ?? defaults.startTimeoutMs }]));
+  return { ...catalog, services };
+}
+
+function readCatalogFile(file: string): Catalog {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

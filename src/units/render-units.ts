@@ -17,7 +17,23 @@ export interface RenderedUnit {
   hash: string;
 }
 
+/** What rendering takes from the environment rather than the catalog. */
+export interface RenderOptions {
+  /** The environment's `fleet.startTimeoutMs`: a service's TimeoutStartSec= unless it sets `startTimeoutMs`. */
+  startTimeoutMs?: number;
+}
+
+/** fleet.startTimeoutMs's own default, for rendering without an environment (`devbot render units`). */
+export const DEFAULT_START_TIMEOUT_MS = 5 * 60_000;
+
 const unique = (xs: string[]) => [...new Set(xs)];
+
+/** A systemd time span: `5min`, `90s`, `1500ms`. */
+export function systemdTimespan(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000}min`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
 
 function dockerRun(service: string, spec: ServiceSpec, version: string, docker: string): { name: string; image: string; run: string } {
   const name = isTemplated(spec) ? execArgWithSpecifier(`${service}-%i`) : execArg(service);
@@ -48,8 +64,13 @@ function placementOptions(service: string, spec: ServiceSpec, catalog: Catalog):
   ];
 }
 
+/** How long the service's unit may take to start: its own `startTimeoutMs`, else the environment's. */
+export function startTimeoutOf(spec: ServiceSpec, opts: RenderOptions = {}): number {
+  return spec.startTimeoutMs ?? opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+}
+
 /** The options of a service's unit (or template) at `version`. Pure. */
-export function unitOptions(service: string, spec: ServiceSpec, catalog: Catalog, version: string): UnitOption[] {
+export function unitOptions(service: string, spec: ServiceSpec, catalog: Catalog, version: string, opts: RenderOptions = {}): UnitOption[] {
   const d = catalog.defaults;
   const { name, image, run } = dockerRun(service, spec, version, d.docker);
   const unitSection = (n: string, value: string): UnitOption => ({ section: 'Unit', name: n, value });
@@ -63,7 +84,7 @@ export function unitOptions(service: string, spec: ServiceSpec, catalog: Catalog
     unitSection('Description', what),
     ...(after.length ? [unitSection('After', after.join(' '))] : []),
     ...(requires.length ? [unitSection('Requires', requires.join(' '))] : []),
-    svc('TimeoutStartSec', '5min'),
+    svc('TimeoutStartSec', systemdTimespan(startTimeoutOf(spec, opts))),
     svc('Restart', 'always'),
     svc('RestartSec', '10'),
     ...secrets.map((s) => svc('EnvironmentFile', `${d.secretsDir}/${s}.env`)),
@@ -80,15 +101,15 @@ function rendered(name: string, service: string, role: RenderedUnit['role'], opt
 }
 
 /** Every unit of one service at `version` (the catalog's own version when not given): template first, then instances. */
-export function renderService(service: string, catalog: Catalog, version?: string): RenderedUnit[] {
+export function renderService(service: string, catalog: Catalog, version?: string, opts: RenderOptions = {}): RenderedUnit[] {
   const spec = catalog.services[service];
   if (!spec) throw new Error(`no service '${service}' in the catalog`);
-  const options = unitOptions(service, spec, catalog, version ?? spec.version);
+  const options = unitOptions(service, spec, catalog, version ?? spec.version, opts);
   const names = unitNamesOf(service, spec);
   return [...(names.template ? [rendered(names.template, service, 'template', options)] : []), ...names.instances.map((n) => rendered(n, service, 'unit', options))];
 }
 
 /** Every unit of the catalog, services in name order. */
-export function renderCatalog(catalog: Catalog): RenderedUnit[] {
-  return Object.keys(catalog.services).sort().flatMap((s) => renderService(s, catalog));
+export function renderCatalog(catalog: Catalog, opts: RenderOptions = {}): RenderedUnit[] {
+  return Object.keys(catalog.services).sort().flatMap((s) => renderService(s, catalog, undefined, opts));
 }

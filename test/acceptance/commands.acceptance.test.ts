@@ -34,6 +34,7 @@ jobs:
   queue: acceptance-commands
 ops:
   workerPort: 0
+  servePort: 0
 environments:
   prod:
     etcd:

@@ -1,10 +1,12 @@
 import { UpstreamError } from '../../src/errors.js';
-import type { Candidate, ElectionView, Elections } from '../../src/ports/elections.js';
+import type { Candidate, ElectionFence, ElectionView, Elections } from '../../src/ports/elections.js';
+import { FencedError } from '../../src/ports/locks.js';
 
 /**
  * In-memory elections: candidates join in order (rising create revision); revoking a lease removes
- * its key. `joinOnRevoke` mimics candidates that campaign again (at the back of the line) after
- * losing their lease, as the team's supervised containers do.
+ * its key; fences keep the largest token, as etcd's compare-and-set does. `joinOnRevoke` mimics
+ * candidates that campaign again (at the back of the line) after losing their lease, as the
+ * team's supervised containers do.
  */
 export function createFakeElections(opts: { joinOnRevoke?: boolean } = {}): Elections & {
   join(prefix: string, name: string, fields?: Record<string, unknown>): Candidate;
@@ -14,6 +16,7 @@ export function createFakeElections(opts: { joinOnRevoke?: boolean } = {}): Elec
   let revision = 100;
   let lease = 7000;
   const listeners = new Set<() => void>();
+  const fences = new Map<string, number>();
   const view = (prefix: string): ElectionView => {
     const candidates = [...(byPrefix.get(prefix) ?? [])].sort((a, b) => a.createRevision - b.createRevision);
     return { prefix, candidates, leader: candidates[0], revision };
@@ -42,6 +45,15 @@ export function createFakeElections(opts: { joinOnRevoke?: boolean } = {}): Elec
       }
       revision++;
       listeners.forEach((l) => l());
+    },
+    async claimFence(fence: ElectionFence) {
+      const held = fences.get(fence.key);
+      if (held !== undefined && held > fence.token) throw new FencedError(`A newer run (fencing token ${held}) took over ${fence.key}.`);
+      fences.set(fence.key, fence.token);
+    },
+    async removeCandidate(candidate: Pick<Candidate, 'key' | 'leaseId'>, fence: ElectionFence) {
+      if (fences.get(fence.key) !== fence.token) throw new FencedError(`${fence.key} does not hold token ${fence.token}.`);
+      await fake.revokeLease(candidate.leaseId);
     },
     async waitForLeaderChange(prefix: string, oldKey: string, { timeoutMs, signal }: { timeoutMs: number; signal?: AbortSignal }) {
       const giveUpAt = Date.now() + timeoutMs;

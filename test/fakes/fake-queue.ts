@@ -28,6 +28,9 @@ export function createFakeQueue(opts: { failWith?: Error } = {}): JobQueue & { j
     },
     async repeat() {},
     async unrepeat() {},
+    async repeats() {
+      return [];
+    },
     async close() {},
   };
 }

@@ -7,6 +7,7 @@ import type { LockHolder, Locks } from '../../src/ports/locks.js';
 /** In-memory Locks with TTLs on a clock the test controls. */
 export function createFakeLocks(now: () => number = Date.now): Locks {
   const held = new Map<string, { holder: LockHolder; until: number }>();
+  let fence = 0;
   const live = (target: string) => {
     const l = held.get(target);
     if (l && l.until <= now()) held.delete(target);
@@ -19,14 +20,30 @@ export function createFakeLocks(now: () => number = Date.now): Locks {
       held.set(holder.target, { holder: cur?.holder ?? holder, until: now() + ttlMs });
       return { acquired: true };
     },
+    async takeOver(holder, ttlMs) {
+      const cur = live(holder.target);
+      if (cur && cur.holder.jobId !== holder.jobId) return { acquired: false, holder: cur.holder };
+      // Like Redis: max(previous + 1, the clock in ms).
+      fence = Math.max(fence + 1, now());
+      held.set(holder.target, { holder: { ...holder, fence }, until: now() + ttlMs });
+      return { acquired: true, fence };
+    },
+    async renew(target, jobId, mine, ttlMs) {
+      const cur = live(target);
+      if (!cur || cur.holder.jobId !== jobId || cur.holder.fence === undefined) return 'lost';
+      if (cur.holder.fence !== mine) return cur.holder.fence > mine ? 'superseded' : 'lost';
+      cur.until = now() + ttlMs;
+      return 'held';
+    },
     async refresh(target, jobId, ttlMs) {
       const cur = live(target);
       if (!cur || cur.holder.jobId !== jobId) return false;
       cur.until = now() + ttlMs;
       return true;
     },
-    async release(target, jobId) {
-      if (live(target)?.holder.jobId === jobId) held.delete(target);
+    async release(target, jobId, mine) {
+      const cur = live(target);
+      if (cur?.holder.jobId === jobId && (mine === undefined || cur.holder.fence === mine)) held.delete(target);
     },
     async list() {
       return [...held.keys()].flatMap((t) => (live(t) ? [live(t)!.holder] : [])).sort((a, b) => a.since.localeCompare(b.since));
@@ -149,6 +166,7 @@ export function createFakeAlertStore(): import('../../src/ports/alert-store.js')
   const states = new Map<string, AlertState>();
   const silenced = new Map<string, { until: string; by: string }>();
   const snapshots = new Map<string, unknown>();
+  const channelFailures = new Map<string, import('../../src/ports/alert-store.js').ChannelFailure>();
   return {
     async load() {
       return [...states.values()].map((s) => structuredClone(s));
@@ -172,6 +190,15 @@ export function createFakeAlertStore(): import('../../src/ports/alert-store.js')
     },
     async saveSnapshot(environment, snapshot) {
       snapshots.set(environment, structuredClone(snapshot));
+    },
+    async channelFailures() {
+      return Object.fromEntries([...channelFailures].map(([k, f]) => [k, structuredClone(f)]));
+    },
+    async saveChannelFailure(failure) {
+      channelFailures.set(failure.channel, structuredClone(failure));
+    },
+    async clearChannelFailure(channel) {
+      channelFailures.delete(channel);
     },
   };
 }

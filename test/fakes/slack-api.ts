@@ -39,6 +39,13 @@ export interface FakeSlackApi {
   waitForCall(method: string, predicate?: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
   /** The next call to `method` fails this way (queued: call twice to fail twice). */
   failNext(method: string, failure: Failure): void;
+  /**
+   * Every chat.* call naming `channel` (its id, as sent) answers `{ ok: false, error }` until
+   * acceptChannel, as Slack does for a channel the bot was never invited to (`not_in_channel`).
+   */
+  refuseChannel(channel: string, error?: string): void;
+  /** The channel works again (the bot was invited). */
+  acceptChannel(channel: string): void;
   close(): Promise<void>;
 }
 
@@ -48,6 +55,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   const calls: RecordedCall[] = [];
   const arrivals = new EventEmitter();
   const failures = new Map<string, Failure[]>();
+  const refusedChannels = new Map<string, string>(); // channel → Slack error code
   const messages = new Map<string, string>(); // `${channel}/${ts}` → text
   let tsCounter = 0;
   const tsBase = Math.floor(Date.now() / 1000);
@@ -89,6 +97,8 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   function answer(method: string, body: Record<string, unknown>, authorized: boolean): Record<string, unknown> {
     if (!authorized) return { ok: false, error: 'not_authed' };
     const channel = typeof body.channel === 'string' ? body.channel : undefined;
+    const refused = channel === undefined ? undefined : refusedChannels.get(channel);
+    if (refused && method.startsWith('chat.')) return { ok: false, error: refused };
     const hasContent = typeof body.text === 'string' || Array.isArray(body.blocks);
     switch (method) {
       case 'auth.test':
@@ -149,6 +159,12 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     },
     failNext(method, failure) {
       failures.set(method, [...(failures.get(method) ?? []), failure]);
+    },
+    refuseChannel(channel, error = 'not_in_channel') {
+      refusedChannels.set(channel, error);
+    },
+    acceptChannel(channel) {
+      refusedChannels.delete(channel);
     },
     async close() {
       server.closeAllConnections();

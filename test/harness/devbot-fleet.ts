@@ -133,8 +133,9 @@ acl:
     DEVBOT_SLACK_SIGNING_SECRET: SECRET,
     DEVBOT_SLACK_API_URL: fake.url,
     DEVBOT_SLACK_PORT: '0',
-    // Several workers on one machine: each takes any free port for its ops routes.
+    // Several serves and workers on one machine: each takes any free port for its ops routes.
     DEVBOT_OPS_WORKER_PORT: '0',
+    DEVBOT_OPS_SERVE_PORT: '0',
     DEVBOT_LOG_LEVEL: 'info',
   };
   const queue = createBullmqQueue({ redisUrl, prefix, queueName, commandTimeoutMs: 1500 });

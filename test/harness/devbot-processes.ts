@@ -24,8 +24,10 @@ export interface TestProcess {
 
 export interface DevbotProcess extends TestProcess {
   role: 'serve' | 'worker';
-  /** serve: the Slack receiver's port (also /healthz, /metrics). */
+  /** serve: the Slack receiver's port (/slack/events, /healthz). */
   port?: number;
+  /** The ops routes' port (/healthz, /readyz, /metrics, on loopback), from the started line's `opsPort`. */
+  opsPort?: number;
 }
 
 export interface RedisProcess extends TestProcess {
@@ -75,7 +77,7 @@ export function shippedEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, AWS_EC2_METADATA_DISABLED: 'true', ...env };
 }
 
-/** The log line a devbot process writes once it runs; a serve's carries its port. */
+/** The log line a devbot process writes once it runs; it carries the ops port (`opsPort`), a serve's its Slack `port` too. */
 function startedLineOf(role: 'serve' | 'worker'): string {
   return role === 'serve' ? '"msg":"devbot is serving Slack"' : '"msg":"worker started"';
 }
@@ -103,8 +105,8 @@ export function createProcessGroup(label: string): ProcessGroup {
       if (!isAlive(p.pid, p.argv[0])) throw new Error(`${p.name} exited while starting:\n${tailLog(p.logFile)}`);
       return readFileSync(p.logFile, 'utf8').split('\n').find((l) => l.includes(startedLineOf(role)));
     }, { timeoutMs: 30_000, intervalMs: 50 });
-    const port = (JSON.parse(startedLine) as { port?: number }).port;
-    return role === 'serve' ? { ...p, port } : p;
+    const { port, opsPort } = JSON.parse(startedLine) as { port?: number; opsPort?: number };
+    return role === 'serve' ? { ...p, port, opsPort } : { ...p, opsPort };
   };
 
   const waitUntilRedisUp = (r: RedisProcess) =>

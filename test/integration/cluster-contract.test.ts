@@ -24,7 +24,14 @@ const subjects: Array<[string, () => Subject]> = [
   })],
 ];
 
-function expectWellFormed(h: ClusterHealth) {
+/** health(), timed from outside: what the report says about its own timing must match what the caller saw. */
+async function timedHealth(cluster: Cluster): Promise<{ h: ClusterHealth; before: number; elapsedMs: number }> {
+  const before = Date.now();
+  const h = await cluster.health();
+  return { h, before, elapsedMs: Date.now() - before };
+}
+
+function expectWellFormed({ h, before, elapsedMs }: { h: ClusterHealth; before: number; elapsedMs: number }) {
   expect(h.members.map((m) => m.name)).toEqual(['e1', 'e2', 'e3']);
   for (const m of h.members) {
     expect(m.id).toMatch(/^[0-9a-f]+$/);
@@ -33,7 +40,12 @@ function expectWellFormed(h: ClusterHealth) {
   }
   expect(h.quorumReason.length).toBeGreaterThan(10);
   expect(h.checkedAt).toBeInstanceOf(Date);
-  expect(h.tookMs).toBeGreaterThanOrEqual(0);
+  // checkedAt is when the probe started; tookMs is the probe's whole duration, not a part of it.
+  expect(h.checkedAt.getTime()).toBeGreaterThanOrEqual(before);
+  expect(h.tookMs).toBeLessThanOrEqual(elapsedMs);
+  expect(elapsedMs - h.tookMs).toBeLessThan(250);
+  // Whatever is down, the report comes within the 2 s that /dev status promises.
+  expect(elapsedMs).toBeLessThan(2000);
 }
 
 describe.each(subjects)('Cluster contract: %s', (_label, make) => {
@@ -41,8 +53,9 @@ describe.each(subjects)('Cluster contract: %s', (_label, make) => {
   afterAll(() => subject.cluster.close());
 
   it('reports a healthy cluster: all reachable, one leader everyone agrees on, quorum', async () => {
-    const h = await subject.cluster.health();
-    expectWellFormed(h);
+    const timed = await timedHealth(subject.cluster);
+    expectWellFormed(timed);
+    const { h } = timed;
     const leaders = h.members.filter((m) => m.isLeader);
     expect(leaders).toHaveLength(1);
     expect(h.leader).toBe(leaders[0]!.name);
@@ -60,8 +73,9 @@ describe.each(subjects)('Cluster contract: %s', (_label, make) => {
     const follower = before.members.find((m) => !m.isLeader)!;
     try {
       await subject.stop([follower.name]);
-      const h = await subject.cluster.health();
-      expectWellFormed(h);
+      const timed = await timedHealth(subject.cluster);
+      expectWellFormed(timed);
+      const { h } = timed;
       expect(h.hasQuorum).toBe(true);
       expect(h.leader).toBe(before.leader);
       const down = h.members.find((m) => m.name === follower.name)!;
@@ -76,14 +90,14 @@ describe.each(subjects)('Cluster contract: %s', (_label, make) => {
   it('says quorum is lost, naming the down members, when two of three are down', async () => {
     try {
       await subject.stop(['e2', 'e3']);
-      const h = await subject.cluster.health();
-      expectWellFormed(h);
+      const timed = await timedHealth(subject.cluster);
+      expectWellFormed(timed);
+      const { h } = timed;
       expect(h.hasQuorum).toBe(false);
       expect(h.leader).toBeUndefined();
       expect(h.quorumReason).toContain('e2');
       expect(h.quorumReason).toContain('e3');
       expect(h.members.map((m) => m.reachable)).toEqual([true, false, false]);
-      expect(h.tookMs).toBeLessThan(2000);
     } finally {
       await subject.restore();
     }

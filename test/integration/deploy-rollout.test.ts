@@ -9,7 +9,7 @@ describe('deploying through fleet', () => {
   let bot: DeployBot;
   const hashOf = (service: string, version: string) => {
     const env = bot.deps.config.environments['local']!;
-    return renderService(service, loadCatalog(env.fleet!.catalog), version).find((u) => u.role === 'unit')!.hash;
+    return renderService(service, loadCatalog(env.fleet!.catalog, { startTimeoutMs: env.fleet!.startTimeoutMs }), version).find((u) => u.role === 'unit')!.hash;
   };
 
   beforeAll(async () => {

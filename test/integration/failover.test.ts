@@ -168,7 +168,7 @@ acl:
     await startCandidates('pg-etcdctl', ['pg-1', 'pg-2']);
     const real = deps.electionsFor;
     // Fault injection: the revoke "succeeds" but the lease survives, as when a revoke is lost.
-    deps.electionsFor = (env) => ({ ...real(env), revokeLease: async () => {} }) satisfies Elections;
+    deps.electionsFor = (env) => ({ ...real(env), removeCandidate: async () => {} }) satisfies Elections;
     try {
       const result = await runToEnd('failover pg-etcdctl --yes');
       expect(result?.outcome).toBe('failed');

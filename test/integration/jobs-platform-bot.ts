@@ -17,7 +17,7 @@ import { silentLogger } from '../../src/log.js';
 import { uniqueName } from '../harness/unique.js';
 import { createScriptedKind, type ScriptedKind } from '../fakes/scripted-job-kind.js';
 import { startFakeSlackApi, type FakeSlackApi, type RecordedCall } from '../fakes/slack-api.js';
-import { blockActionsPayload, postInteraction, postSlashCommand } from '../fakes/slack-signing.js';
+import { blockActionsPayload, postInteraction, postSlashCommand, type SlashCommandFields } from '../fakes/slack-signing.js';
 
 const SECRET = 'jobs-platform-signing-secret';
 const WAIT_MS = 10_000;
@@ -65,13 +65,13 @@ export interface Bot {
   failover: ScriptedKind;
   deploy: ScriptedKind;
   /** Types `/dev <text>` as `user` in `channel`; resolves with the ack. */
-  command(user: string, text: string, channel: Channel): Promise<Ack>;
+  command(user: string, text: string, channel: Channel, fields?: Partial<SlashCommandFields>): Promise<Ack>;
   /**
    * Clicks the button labelled `label` on `message` as `user` and resolves with the ephemeral
    * answer. The button must be on the message as shown now (or, with `stale`, as first posted: a
    * click from a client that had not yet seen the update).
    */
-  click(user: string, message: SlackMessage, label: string, opts?: { stale?: boolean }): Promise<string>;
+  click(user: string, message: SlackMessage, label: string, opts?: { stale?: boolean; userTeam?: string }): Promise<string>;
   /** Waits for a new top-level message in `channel` whose view matches. */
   waitForPost(channel: Channel, match: (v: View) => boolean, opts?: { after?: number }): Promise<SlackMessage>;
   /** The job's live progress message (its fallback text names the job). */
@@ -126,6 +126,8 @@ const JOB_ID = /job `?([a-z]+-[0-9a-f]{10})\b/;
 export interface BotOptions {
   confirmTimeoutMs?: number;
   concurrency?: number;
+  /** A YAML document merged over the bot's config (mappings merge, lists replace). */
+  config?: string;
 }
 
 export async function startBot(opts: BotOptions = {}): Promise<Bot> {
@@ -153,6 +155,7 @@ acl:
     - { name: viewers, users: [${CAROL}], verbs: [jobs, locks, audit], channels: ['*'], environments: ['*'] }
     - { name: fast-hands, users: [${DAVE}], verbs: [deploy, failover, cancel, jobs, locks], channels: ['*'], environments: ['*'], allowYes: true }
 `,
+      ...(opts.config ? [opts.config] : []),
     ],
     env: { DEVBOT_REDIS_URL: inject('redisUrl'), DEVBOT_SLACK_BOT_TOKEN: 'xoxb-jobs-platform', DEVBOT_SLACK_SIGNING_SECRET: SECRET, DEVBOT_SLACK_API_URL: fake.url },
   });
@@ -192,8 +195,8 @@ acl:
     prefix,
     failover,
     deploy,
-    async command(user, text, channel) {
-      const res = await postSlashCommand(eventsUrl, SECRET, { text, user_id: user, user_name: user.toLowerCase(), channel_id: channel.id, channel_name: channel.name });
+    async command(user, text, channel, fields = {}) {
+      const res = await postSlashCommand(eventsUrl, SECRET, { text, user_id: user, user_name: user.toLowerCase(), channel_id: channel.id, channel_name: channel.name, ...fields });
       const body = res.body ? (JSON.parse(res.body) as Record<string, unknown>) : {};
       const shown = viewOf(body).shown;
       return { status: res.status, shown, jobId: JOB_ID.exec(String(body['text'] ?? ''))?.[1] };
@@ -214,6 +217,8 @@ acl:
         messageTs: message.ts,
         responseUrl: fake.responseUrl(responseId),
       });
+      // A member of another workspace clicking in a Slack Connect channel.
+      if (o.userTeam) (payload['user'] as Record<string, unknown>)['team_id'] = o.userTeam;
       const res = await postInteraction(eventsUrl, SECRET, payload);
       if (res.status !== 200) throw new Error(`the click was answered with HTTP ${res.status}: ${res.body}`);
       const answer = await fake.waitForCall('response_url', (c) => c.responseId === responseId, WAIT_MS);

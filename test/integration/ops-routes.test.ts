@@ -1,8 +1,10 @@
 /**
- * The operators' view over real sockets: /healthz, /readyz and /metrics inside the real Bolt
- * receiver (as `devbot serve` runs them) and on the worker's own small server, against the
- * harness's Redis, a closed port standing in for a dead Redis, and the Slack Web API fake.
+ * The operators' view over real sockets: /healthz, /readyz and /metrics on the ops routes' own
+ * loopback server, in `devbot serve` and `devbot worker` processes (never on the public Slack
+ * port), and in-process against the harness's Redis, a closed port standing in for a dead Redis,
+ * and the Slack Web API fake.
  */
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createBullmqQueue } from '../../src/adapters/bullmq/bullmq-queue.js';
@@ -11,10 +13,12 @@ import { dashboardSchema } from '../../src/config/ops-schema.js';
 import { createOpsRoutes, rememberSuccess } from '../../src/adapters/http/ops-routes.js';
 import { startRoutesServer, type RunningServer } from '../../src/adapters/http/routes-server.js';
 import { createPromMetrics } from '../../src/adapters/metrics/prom-metrics.js';
-import { createSlackApp, type SlackApp } from '../../src/adapters/slack/slack-app.js';
+import { createWebClient } from '../../src/adapters/slack/web-client.js';
 import type { JobData, JobQueue } from '../../src/ports/queue.js';
-import { silentLogger } from '../../src/log.js';
+import { createLogger, silentLogger } from '../../src/log.js';
 import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack-api.js';
+import { startFleet, type Fleet } from '../harness/devbot-fleet.js';
+import type { DevbotProcess } from '../harness/devbot-processes.js';
 import { uniqueName } from '../harness/unique.js';
 
 const redisUrl = inject('redisUrl');
@@ -45,39 +49,105 @@ const queueFor = (url: string, queueName: string, prefix: string): JobQueue =>
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-describe('ops routes in the Slack receiver (devbot serve)', () => {
+function memoryLog() {
+  const lines: string[] = [];
+  const log = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
+  return { log, entries: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+/**
+ * GET through a given local address: 127.0.0.2 is this machine too, but only a server bound to
+ * every interface (not one bound to 127.0.0.1) answers there. Resolves with the status or the error code.
+ */
+function getVia(host: string, port: number, path: string): Promise<number | string> {
+  return new Promise((resolve) => {
+    const req = request({ host, port, path, timeout: 2_000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    req.end();
+  });
+}
+
+describe('devbot serve and devbot worker as processes', () => {
+  let fleet: Fleet;
+  let serve: DevbotProcess;
+  let worker: DevbotProcess;
+  const get = (port: number | undefined, path: string) => fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5_000) });
+
+  beforeAll(async () => {
+    fleet = await startFleet({ label: 'ops', redis: redisUrl, etcdEndpoints: inject('etcd').endpoints });
+    [serve, worker] = await Promise.all([fleet.startServe('serve'), fleet.startWorker('worker')]);
+    await fleet.waitForWorkers(1);
+  }, 60_000);
+
+  afterAll(async () => {
+    await fleet?.close();
+  });
+
+  it('serve keeps /metrics and /readyz off the public Slack port and answers them on its ops port', async () => {
+    expect(serve.opsPort).toBeGreaterThan(0);
+    expect(serve.opsPort).not.toBe(serve.port);
+    expect((await get(serve.port, '/healthz')).status).toBe(200);
+    expect((await get(serve.port, '/metrics')).status).toBe(404);
+    expect((await get(serve.port, '/readyz')).status).toBe(404);
+    const metrics = await get(serve.opsPort, '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('devbot_queue_up 1');
+    const ready = await get(serve.opsPort, '/readyz');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ redis: 'ok', slack: 'ok' });
+  });
+
+  it('binds the ops routes of serve and worker to loopback only, while the Slack port is open', async () => {
+    // The probe works: the Slack receiver listens on every interface and answers there.
+    expect(await getVia('127.0.0.2', serve.port!, '/healthz')).toBe(200);
+    for (const p of [serve, worker]) {
+      expect(await getVia('127.0.0.1', p.opsPort!, '/healthz')).toBe(200);
+      expect(await getVia('127.0.0.2', p.opsPort!, '/metrics')).toBe('ECONNREFUSED');
+    }
+  });
+
+  it('counts a Slack Web API call that fails in devbot_slack_api_errors_total of the worker that made it', async () => {
+    const series = 'devbot_slack_api_errors_total{method="chat.postMessage",code="channel_not_found"}';
+    expect(await (await get(worker.opsPort, '/metrics')).text()).not.toContain(series);
+    fleet.fake.failNext('chat.postMessage', { error: 'channel_not_found' });
+    const ack = await fleet.command(serve, 'status', { triggerId: uniqueName('trig') });
+    expect(ack.status).toBe(200);
+    await fleet.fake.waitForCall('chat.postMessage', (c) => c.error === 'channel_not_found', 15_000);
+    const valueOf = async () => (await (await get(worker.opsPort, '/metrics')).text()).split('\n').find((l) => l.startsWith(`${series} `))?.split(' ')[1];
+    await expect.poll(valueOf, { timeout: 10_000 }).toBe('1');
+  });
+});
+
+describe('ops routes in-process, Slack failing', () => {
   const prefix = uniqueName('ops');
   const queueName = uniqueName('q');
   let fake: FakeSlackApi;
-  let slack: SlackApp;
+  let server: RunningServer;
   let queue: JobQueue;
   let origin: string;
   const metrics = createPromMetrics();
+  const logs = memoryLog();
 
   beforeAll(async () => {
     fake = await startFakeSlackApi();
     queue = queueFor(redisUrl, queueName, prefix);
     metrics.setQueueDepthCollector(() => queue.counts());
+    const client = createWebClient({ token: 'xoxb-ops-test', apiUrl: fake.url, log: silentLogger(), retries: 0 });
     const routes = createOpsRoutes({
-      checks: {
-        redis: async () => void (await queue.counts()),
-        // `slack` is assigned below, before any request can arrive.
-        slack: async () => void (await slack.app.client.auth.test()),
-      },
+      checks: { redis: async () => void (await queue.counts()), slack: async () => void (await client.auth.test()) },
       metrics,
+      log: logs.log,
     });
-    slack = await createSlackApp({
-      config: { slack: { port: 0, botToken: 'xoxb-ops-test', signingSecret: 'ops-secret', apiUrl: fake.url } },
-      log: silentLogger(),
-      handleCommand: async () => ({ text: 'ok', outcome: 'answered' }),
-      routes,
-    });
-    await slack.start();
-    origin = `http://127.0.0.1:${slack.port()}`;
+    server = await startRoutesServer({ routes, port: 0 });
+    origin = `http://127.0.0.1:${server.port}`;
   });
 
   afterAll(async () => {
-    await slack?.stop();
+    await server?.close();
     await queue?.close();
     await fake?.close();
   });
@@ -94,21 +164,22 @@ describe('ops routes in the Slack receiver (devbot serve)', () => {
     expect(await res.json()).toEqual({ redis: 'ok', slack: 'ok' });
   });
 
-  it('GET /readyz is 503 naming slack when auth.test fails', async () => {
+  it('GET /readyz is 503 naming slack as failing when auth.test fails, without echoing Slack, and logs why', async () => {
     fake.failNext('auth.test', { error: 'invalid_auth' });
     const res = await fetch(`${origin}/readyz`);
     expect(res.status).toBe(503);
-    const body = (await res.json()) as { redis: string; slack: string; errors: Record<string, string> };
-    expect(body).toMatchObject({ redis: 'ok', slack: 'failed' });
-    expect(body.errors['slack']).toMatch(/invalid_auth/);
+    const text = await res.text();
+    expect(JSON.parse(text)).toEqual({ redis: 'ok', slack: 'failing' });
+    expect(text).not.toContain('invalid_auth');
+    const logged = logs.entries().find((e) => e['msg'] === 'readiness check failing' && e['check'] === 'slack');
+    expect(JSON.stringify(logged?.['err'])).toContain('invalid_auth');
   });
 
-  it('GET /metrics shows commands, job durations, Slack errors and the real queue depth', async () => {
+  it('GET /metrics shows commands, job durations and the real queue depth', async () => {
     await queue.enqueue(jobData('/dev status'), { jobId: uniqueName('job') });
     await queue.enqueue(jobData('/dev status --env dev'), { jobId: uniqueName('job') });
     metrics.commandHandled('status', 'queued');
     metrics.jobFinished('status', 'succeeded', 0.42);
-    metrics.slackError('chat.postMessage', 'channel_not_found');
 
     const res = await fetch(`${origin}/metrics`);
     expect(res.status).toBe(200);
@@ -117,7 +188,6 @@ describe('ops routes in the Slack receiver (devbot serve)', () => {
     expect(text).toContain('devbot_commands_total{verb="status",outcome="queued"} 1');
     expect(text).toContain('devbot_job_duration_seconds_count{kind="status",outcome="succeeded"} 1');
     expect(text).toContain('devbot_job_duration_seconds_bucket{le="0.5",kind="status",outcome="succeeded"} 1');
-    expect(text).toContain('devbot_slack_api_errors_total{method="chat.postMessage",code="channel_not_found"} 1');
     expect(text).toContain('devbot_queue_jobs{state="waiting"} 2');
     expect(text).toContain('devbot_queue_jobs{state="active"} 0');
     expect(text).toContain('devbot_queue_up 1');
@@ -133,12 +203,13 @@ describe('ops routes on the worker server, Redis down', () => {
   let server: RunningServer;
   let queue: JobQueue;
   let origin: string;
+  const logs = memoryLog();
 
   beforeAll(async () => {
     queue = queueFor(`redis://127.0.0.1:${await closedPort()}`, uniqueName('q'), uniqueName('ops'));
     const metrics = createPromMetrics({ queueDepthTimeoutMs: 500 });
     metrics.setQueueDepthCollector(() => queue.counts());
-    const routes = createOpsRoutes({ checks: { redis: async () => void (await queue.counts()) }, metrics });
+    const routes = createOpsRoutes({ checks: { redis: async () => void (await queue.counts()) }, metrics, log: logs.log });
     server = await startRoutesServer({ routes, port: 0, host: '127.0.0.1' });
     origin = `http://127.0.0.1:${server.port}`;
   });
@@ -148,14 +219,13 @@ describe('ops routes on the worker server, Redis down', () => {
     await queue?.close();
   });
 
-  it('GET /readyz is 503 naming redis, within 2 s', async () => {
+  it('GET /readyz is 503 naming redis as failing, within 2 s, the reason only in the log', async () => {
     const started = Date.now();
     const res = await fetch(`${origin}/readyz`, { signal: AbortSignal.timeout(5000) });
     expect(Date.now() - started).toBeLessThan(2000);
     expect(res.status).toBe(503);
-    const body = (await res.json()) as { redis: string; errors: Record<string, string> };
-    expect(body.redis).toBe('failed');
-    expect(body.errors['redis']).toBeTruthy();
+    expect(await res.json()).toEqual({ redis: 'failing' });
+    expect(logs.entries().find((e) => e['msg'] === 'readiness check failing' && e['check'] === 'redis')?.['err']).toBeTruthy();
   });
 
   it('GET /metrics still answers quickly, with no stale depth and devbot_queue_up 0', async () => {

@@ -196,9 +196,19 @@ describe('Slack wire', () => {
       expect(err).toMatchObject({ message: 'while posting to Slack: channel_not_found', service: 'slack', retryable: false });
     });
 
-    it('never writes the token to the logs', () => {
-      expect(logs.lines.length).toBeGreaterThan(0);
-      expect(logs.lines.join('\n')).not.toContain(TOKEN);
+    it('logs which call failed and why, never the token, when Slack refuses it or rate-limits', async () => {
+      const own = memoryLogger();
+      const c = createSlackChat({ client: createWebClient({ token: TOKEN, apiUrl: fake.url, log: own.log }), log: own.log });
+      fake.failNext('chat.postMessage', { error: 'invalid_auth' });
+      fake.failNext('chat.update', { status: 429, retryAfter: 0 });
+      fake.failNext('chat.update', { error: 'token_revoked' });
+      await expect(c.post('C_AUTH', { text: 'x' })).rejects.toThrow('while posting to Slack: invalid_auth');
+      await expect(c.update({ channel: 'C_AUTH', ts: '1.000001' }, { text: 'y' })).rejects.toThrow('while posting to Slack: token_revoked');
+      const failed = own.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e['msg'] === 'Slack call failed');
+      expect(failed.map((e) => [e['method'], e['code']])).toEqual([['chat.postMessage', 'invalid_auth'], ['chat.update', 'token_revoked']]);
+      expect(own.lines.some((l) => l.includes('Retry-After'))).toBe(true);
+      expect(own.lines.join('\n')).not.toContain(TOKEN);
+      expect(own.lines.join('\n')).not.toContain(TOKEN.slice(0, 12));
     });
   });
 });

@@ -41,7 +41,7 @@ describe('/dev stack diff and create, and the stack in /dev status, through the 
 
   it('diff: says the stack does not exist yet, without making anything', async () => {
     const ack = await bot.run('stack diff');
-    expect(await bot.finish(ack.jobId!)).toMatchObject({ outcome: 'succeeded', summary: 'Stack devbot-prod does not exist yet: `/dev stack create` would add 30 resources.' });
+    expect(await bot.finish(ack.jobId!)).toMatchObject({ outcome: 'succeeded', summary: 'Stack devbot-prod does not exist yet: `/dev stack create` would add 33 resources.' });
     expect(bot.cfn.calls).toEqual(['DescribeStacks']);
   });
 
@@ -50,16 +50,16 @@ describe('/dev stack diff and create, and the stack in /dev status, through the 
     await bot.deps.queue.waitUntilFinished(ack.jobId!, 20_000);
     const preview = (await bot.events()).find((e) => e.buttons?.some((b) => b.label === 'Confirm'));
     expect(preview?.text).toContain('Create stack devbot-prod (prod, eu-west-1)?');
-    expect(preview?.text).toContain('30 changes: 30 to add: main 3 nodes, workers 3 (0–6), data 0.');
+    expect(preview?.text).toContain('33 changes: 33 to add: main 3 nodes, workers 3 (0–6), data 0.');
     expect(preview?.text).toContain(`+ MainGroup  ${ASG}  Add`);
     expect(bot.cfn.stacks.size).toBe(0);
 
     const runJobId = ack.jobId!.replace(/-preview$/, '');
     await bot.confirm(ack.jobId!);
     const result = await bot.finish(runJobId);
-    expect(result?.summary).toMatch(/^devbot-prod: CREATE_COMPLETE in \d+ s \(30 resources changed\)\.$/);
+    expect(result?.summary).toMatch(/^devbot-prod: CREATE_COMPLETE in \d+ s \(33 resources changed\)\.$/);
     const lines = eventLines(await bot.threadOf(runJobId));
-    expect(lines).toHaveLength(2 + 30 * 2);
+    expect(lines).toHaveLength(2 + 33 * 2);
     expect(lines.filter((l) => l.startsWith('MainGroup '))).toEqual([`MainGroup (${ASG}) CREATE_IN_PROGRESS`, `MainGroup (${ASG}) CREATE_COMPLETE`]);
   });
 
@@ -81,7 +81,7 @@ describe('/dev stack diff and create, and the stack in /dev status, through the 
     const ack = await bot.run('stack diff', 'bare');
     const result = await bot.finish(ack.jobId!);
     expect(result?.outcome).toBe('failed');
-    expect(result?.summary).toMatch(/^AWS is not configured for bare: add `environments\.bare\.aws` to the config \(imageId, sshCidr, etcd\.discoveryUrl; the rest has defaults\)\. devbot uses the AWS SDK’s default credentials/);
+    expect(result?.summary).toMatch(/^AWS is not configured for bare: add `environments\.bare\.aws` to the config \(imageId and sshCidr; the rest has defaults\)\. devbot uses the AWS SDK’s default credentials/);
     expect(bot.cfn.calls).toEqual([]);
   });
 

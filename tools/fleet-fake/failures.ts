@@ -6,6 +6,14 @@ export type FleetFailure =
   | { kind: 'start'; unit: string; match?: string; times?: number }
   /** They stay `activating (start-pre)` this much longer (a slow or stuck docker pull). */
   | { kind: 'slow-start'; unit: string; match?: string; ms: number; times?: number }
+  /**
+   * Their containers exit every time they start (a bad image, a crash at startup). With Restart=always
+   * (every catalog unit) systemd cycles `activating (start-pre)` → `active (running)` for `upMs`
+   * (default 0) → `activating (auto-restart)` for RestartSec= (or `restartMs`) → again, as long as
+   * the unit runs; without it the unit ends `failed (failed)`. Matched by unit glob (default every
+   * unit), text in the unit file, or the docker image (`devteam/redis-elect`, with or without its tag).
+   */
+  | { kind: 'crash-loop'; unit?: string; match?: string; image?: string; upMs?: number; restartMs?: number; times?: number }
   /** Their containers answer health checks with 503. */
   | { kind: 'unhealthy'; unit: string; match?: string; times?: number }
   /** The API answers `status` with fleet's error body to requests whose path contains `path`. */
@@ -13,11 +21,19 @@ export type FleetFailure =
   /** The API never answers such requests (until the fake closes). */
   | { kind: 'hang'; method?: string; path?: string; times?: number };
 
+type UnitFailureKind = 'start' | 'slow-start' | 'unhealthy' | 'crash-loop';
+
+/** `image` (with or without a tag) is the image a word of the unit file runs. */
+function runsImage(image: string, text: string): boolean {
+  const escaped = image.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return new RegExp(`(^|[\\s"'])${escaped}(:[\\w.-]+)?($|[\\s"'])`, 'm').test(text);
+}
+
 export interface Failures {
   add(failure: FleetFailure): { clear(): void };
   clear(): void;
   /** The first matching failure of a unit, counting one use of it. */
-  forUnit<K extends 'start' | 'slow-start' | 'unhealthy'>(kind: K, unit: string, text: string): Extract<FleetFailure, { kind: K }> | undefined;
+  forUnit<K extends UnitFailureKind>(kind: K, unit: string, text: string): Extract<FleetFailure, { kind: K }> | undefined;
   /** The first matching API failure of a request, counting one use of it. */
   forRequest(method: string, path: string): Extract<FleetFailure, { kind: 'api' | 'hang' }> | undefined;
 }
@@ -38,8 +54,13 @@ export function createFailures(): Failures {
       return { clear: () => void (active.includes(entry) && active.splice(active.indexOf(entry), 1)) };
     },
     clear: () => void active.splice(0),
-    forUnit<K extends 'start' | 'slow-start' | 'unhealthy'>(kind: K, unit: string, text: string) {
-      return take((f): f is Extract<FleetFailure, { kind: K }> => f.kind === kind && globMatch(f.unit, unit) && (f.match === undefined || text.includes(f.match)));
+    forUnit<K extends UnitFailureKind>(kind: K, unit: string, text: string) {
+      return take((f): f is Extract<FleetFailure, { kind: K }> => {
+        if (f.kind !== kind) return false;
+        const u = f as Extract<FleetFailure, { kind: UnitFailureKind }>;
+        const image = u.kind === 'crash-loop' ? u.image : undefined;
+        return globMatch(u.unit ?? '*', unit) && (u.match === undefined || text.includes(u.match)) && (image === undefined || runsImage(image, text));
+      });
     },
     forRequest(method, path) {
       return take(

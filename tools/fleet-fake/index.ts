@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { createContainers } from './containers.js';
 import { createFailures, type FleetFailure } from './failures.js';
 import { loopbackNet, makeMachine, type FakeMachine, type FakeMachineSpec } from './machines.js';
-import { createRegistry, type FakeTimings, type StateView, type UnitView } from './registry.js';
+import { createRegistry, type FakeTimings, type StateView, type Transition, type UnitView } from './registry.js';
 import { handleFleetRequest } from './server.js';
 
 export type { FleetFailure } from './failures.js';
+export type { FakeTimings, Transition } from './registry.js';
 export type { FakeMachine, FakeMachineSpec } from './machines.js';
 export { DEMO_MACHINES } from './machines.js';
 
@@ -36,7 +37,10 @@ export interface FleetFake {
   /** Applies the transitions due on the clock now (the API does this on every request). */
   tick(): Promise<void>;
   units(): UnitView[];
+  /** What /state shows now (as reported: late, with lingering rows). */
   states(): StateView[];
+  /** Every systemd state change the fake saw, with when (its clock): e.g. when each unit became active. */
+  transitions(): Transition[];
   /** Every request answered, in order, for assertions. */
   requests: Array<{ method: string; path: string; status: number }>;
   close(): Promise<void>;
@@ -85,6 +89,7 @@ export async function startFleetFake(opts: FleetFakeOptions): Promise<FleetFake>
     tick,
     units: () => registry.list(),
     states: () => registry.states(),
+    transitions: () => registry.transitions(),
     requests,
     async close() {
       clearInterval(timer);

@@ -1,9 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { Containers } from './containers.js';
 import { publishedPorts } from './containers.js';
 import type { Failures } from './failures.js';
 import type { FakeMachine } from './machines.js';
 import { pickMachine, matchesMetadata } from './schedule.js';
+import { createStateReports } from './state-reports.js';
+import { restartPolicy, systemdState, type Placement } from './systemd.js';
+import { serializeUnitFile, unitHash } from './unit-hash.js';
 import { readXFleet, type FakeUnitOption, type XFleet } from './x-fleet.js';
 
 export type FakeDesiredState = 'inactive' | 'loaded' | 'launched';
@@ -16,15 +18,12 @@ export interface FakeTimings {
   startMs: number;
   /** From stop to inactive: `deactivating stop-sigterm` meanwhile. */
   stopMs: number;
-}
-
-interface Placement {
-  machineId: string;
-  launchedAt?: number;
-  /** Extra start time injected for this launch. */
-  slowBy?: number;
-  stoppedAt?: number;
-  failed?: string;
+  /** How late each machine's agent reports a change to `/state` (default 0). */
+  reportLagMs?: number;
+  /** How long a destroyed unit's row (old hash) stays in `/state` unless its machine reports over it (default 0). */
+  staleStateMs?: number;
+  /** A crash-looping unit's RestartSec= in the fake's clock, instead of the unit's own. */
+  restartMs?: number;
 }
 
 interface FakeUnit {
@@ -46,6 +45,15 @@ export interface UnitView {
   machineID?: string;
 }
 
+/** A change of systemd's state on a machine, when the fake's engine saw it (not when an agent reported it). */
+export interface Transition {
+  unit: string;
+  machineId: string;
+  hash: string;
+  state: string;
+  at: number;
+}
+
 export interface StateView {
   name: string;
   hash: string;
@@ -55,12 +63,8 @@ export interface StateView {
   systemdSubState: string;
 }
 
-/** The unit file as go-systemd serializes it; fleet's hash is its SHA-1. */
-export function serializeOptions(options: readonly FakeUnitOption[]): string {
-  const sections = new Map<string, FakeUnitOption[]>();
-  for (const o of options) sections.set(o.section, [...(sections.get(o.section) ?? []), o]);
-  return [...sections].map(([s, opts]) => `[${s}]\n${opts.map((o) => `${o.name}=${o.value}\n`).join('')}`).join('\n');
-}
+/** The unit file as go-systemd serializes it (unit-hash.ts); fleet's hash is its SHA-1. */
+export const serializeOptions = serializeUnitFile;
 
 const isTemplate = (name: string) => /@\.[a-z]+$/.test(name);
 
@@ -76,14 +80,34 @@ export function createRegistry(opts: { machines: FakeMachine[]; timings: FakeTim
   const key = (u: FakeUnit, p: Placement) => `${u.name}@${p.machineId}`;
   /** States are read as of the last reconcile, so what the API reports matches the containers that run. */
   let reconciledAt = now();
+  const reports = createStateReports({ staleMs: timings.staleStateMs ?? 0 });
+  const transitions: Transition[] = [];
+  const lastSeen = new Map<string, string>();
+  const note = (u: FakeUnit, p: Placement, t: number) => {
+    const state = systemd(p, t).join(' ');
+    const k = `${key(u, p)}\n${u.hash}`;
+    if (lastSeen.get(k) === state) return;
+    lastSeen.set(k, state);
+    transitions.push({ unit: u.name, machineId: p.machineId, hash: u.hash, state, at: t });
+  };
+  const lag = timings.reportLagMs ?? 0;
+  const systemd = (p: Placement, t: number) => systemdState(p, t, timings);
+  const rowsOf = (u: FakeUnit, t: number): StateView[] =>
+    u.placements.filter((p) => p.placedAt + lag <= t).map((p) => {
+      const [active, sub] = systemd(p, t - lag);
+      return { name: u.name, hash: u.hash, machineID: p.machineId, systemdLoadState: 'loaded', systemdActiveState: active, systemdSubState: sub };
+    });
 
-  function systemd(p: Placement, t: number): [string, string] {
-    if (p.launchedAt !== undefined) {
-      if (t - p.launchedAt < timings.startMs + (p.slowBy ?? 0)) return ['activating', 'start-pre'];
-      return p.failed ? ['failed', 'failed'] : ['active', 'running'];
-    }
-    if (p.stoppedAt !== undefined && t - p.stoppedAt < timings.stopMs) return ['deactivating', 'stop-sigterm'];
-    return ['inactive', 'dead'];
+  /** What a launch brings: an injected start failure, a slow start, or a crash loop (if Restart= restarts it). */
+  function launch(u: FakeUnit, p: Placement, t: number) {
+    p.launchedAt = t;
+    p.stoppedAt = undefined;
+    p.failed = failures.forUnit('start', u.name, u.text) ? 'injected start failure' : undefined;
+    p.slowBy = failures.forUnit('slow-start', u.name, u.text)?.ms;
+    const crash = failures.forUnit('crash-loop', u.name, u.text);
+    const policy = restartPolicy(u.options);
+    p.crashLoop = crash && policy.restarts ? { upMs: crash.upMs ?? 0, restartMs: crash.restartMs ?? timings.restartMs ?? policy.restartMs } : undefined;
+    if (crash && !policy.restarts) p.failed = 'its process exited and Restart= does not restart it';
   }
 
   async function unplace(u: FakeUnit, keep: (p: Placement) => boolean) {
@@ -95,10 +119,10 @@ export function createRegistry(opts: { machines: FakeMachine[]; timings: FakeTim
   function place(u: FakeUnit) {
     const placedOn = (machineId: string) => [...units.values()].filter((o) => o !== u && o.placements.some((p) => p.machineId === machineId));
     if (u.x.global) {
-      for (const m of opts.machines) if (matchesMetadata(u.x, m) && !u.placements.some((p) => p.machineId === m.id)) u.placements.push({ machineId: m.id });
+      for (const m of opts.machines) if (matchesMetadata(u.x, m) && !u.placements.some((p) => p.machineId === m.id)) u.placements.push({ machineId: m.id, placedAt: now() });
     } else if (u.placements.length === 0) {
       const m = pickMachine(u.name, u.x, opts.machines, placedOn);
-      if (m) u.placements.push({ machineId: m.id });
+      if (m) u.placements.push({ machineId: m.id, placedAt: now() });
     }
   }
 
@@ -108,14 +132,13 @@ export function createRegistry(opts: { machines: FakeMachine[]; timings: FakeTim
     place(u);
     for (const p of u.placements) {
       if (u.desired === 'launched' && p.launchedAt === undefined) {
-        p.launchedAt = t;
-        p.stoppedAt = undefined;
-        p.failed = failures.forUnit('start', u.name, u.text) ? 'injected start failure' : undefined;
-        p.slowBy = failures.forUnit('slow-start', u.name, u.text)?.ms;
+        launch(u, p, t);
       } else if (u.desired === 'loaded' && p.launchedAt !== undefined) {
+        p.lastLaunchedAt = p.launchedAt;
         p.launchedAt = undefined;
         p.stoppedAt = t;
       }
+      note(u, p, t);
       const [active] = systemd(p, t);
       if (active !== 'active') {
         await containers.stop(key(u, p));
@@ -137,8 +160,8 @@ export function createRegistry(opts: { machines: FakeMachine[]; timings: FakeTim
     },
     has: (name: string) => units.has(name),
     create(name: string, options: FakeUnitOption[], desired: FakeDesiredState) {
-      const text = serializeOptions(options);
-      const hash = createHash('sha1').update(text).digest('hex');
+      const text = serializeUnitFile(options);
+      const hash = unitHash(options);
       units.set(name, { name, options, text, hash, desired, desiredAt: now(), x: readXFleet(name, options), placements: [] });
     },
     setDesired(name: string, desired: FakeDesiredState) {
@@ -148,6 +171,7 @@ export function createRegistry(opts: { machines: FakeMachine[]; timings: FakeTim
     async destroy(name: string): Promise<boolean> {
       const u = units.get(name);
       if (!u) return false;
+      reports.forget(rowsOf(u, reconciledAt), reconciledAt);
       units.delete(name);
       await unplace(u, () => false);
       return true;
@@ -163,15 +187,10 @@ export function createRegistry(opts: { machines: FakeMachine[]; timings: FakeTim
     },
     states(): StateView[] {
       const t = reconciledAt;
-      return [...units.values()]
-        .sort((a, b) => a.name.localeCompare(b.name))
-        .flatMap((u) =>
-          u.placements.map((p) => {
-            const [active, sub] = systemd(p, t);
-            return { name: u.name, hash: u.hash, machineID: p.machineId, systemdLoadState: 'loaded', systemdActiveState: active, systemdSubState: sub };
-          }),
-        );
+      return reports.merge([...units.values()].flatMap((u) => rowsOf(u, t)), t);
     },
+    /** Every state change the engine saw, in order: when each unit became active where. */
+    transitions: () => [...transitions],
     /** Why the injected or real failure happened, for the fake's own log and tests. */
     failureOf(name: string): string | undefined {
       return units.get(name)?.placements.find((p) => p.failed)?.failed;

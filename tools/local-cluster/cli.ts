@@ -3,19 +3,21 @@ import { parseArgs } from 'node:util';
 import { ensureInstalled } from './ensure-installed.js';
 import { freezeMember, startMember, stopAll, stopMember, thawMember } from './members.js';
 import { isAlive } from './processes.js';
+import { replaceMember } from './replace-member.js';
 import { startLocalCluster } from './start-local-cluster.js';
 import { readState } from './state.js';
 
 const USAGE = `usage: local-cluster start [--keep]
        local-cluster stop-member <name> [--signal SIGTERM] --state <file>
        local-cluster start-member|freeze|thaw <name> --state <file>
+       local-cluster replace <name> --state <file> [--config <file>]
        local-cluster status|stop-all --state <file>`;
 
 /** Runs the local-cluster CLI; returns the exit code. `start` stays in the foreground until SIGINT/SIGTERM. */
 export async function runLocalClusterCli(argv: string[], out: (line: string) => void = console.log): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
-    options: { state: { type: 'string' }, signal: { type: 'string' }, keep: { type: 'boolean' } },
+    options: { state: { type: 'string' }, signal: { type: 'string' }, keep: { type: 'boolean' }, config: { type: 'string' } },
   });
   const [verb, name] = positionals;
   if (verb === 'start') return runInForeground(values.keep ?? false, out);
@@ -30,6 +32,7 @@ export async function runLocalClusterCli(argv: string[], out: (line: string) => 
     case 'start-member': await startMember(state, needName()); break;
     case 'freeze': await freezeMember(state, needName()); break;
     case 'thaw': await thawMember(state, needName()); break;
+    case 'replace': await replaceMember(state, needName(), { ...(values.config ? { configFile: values.config } : {}), out }); break;
     case 'stop-all': await stopAll(state); break;
     case 'status':
       for (const p of readState(state).processes) {

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { createBullmqQueue } from '../../src/adapters/bullmq/bullmq-queue.js';
 import { CURRENT_DEMO_STATE } from '../../src/cli/local-cluster.js';
@@ -24,9 +24,15 @@ function writeDemoConfig(dir: string, redisUrl: string, endpoints: string[], fle
   return file;
 }
 
-function devbot(args: string[], stdio: 'inherit' | number): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { stdio: stdio === 'inherit' ? 'inherit' : ['ignore', stdio, stdio] });
+function devbot(args: string[], stdio: 'inherit' | number, env: NodeJS.ProcessEnv = process.env): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { stdio: stdio === 'inherit' ? 'inherit' : ['ignore', stdio, stdio], env });
 }
+
+/**
+ * The worker runs the catalog's command health checks (mysqladmin ping, ssh-keyscan) against the
+ * fake's machines, whose containers speak no MySQL or SSH: the fake's stand-ins come first on its PATH.
+ */
+const workerEnv = (): NodeJS.ProcessEnv => ({ ...process.env, PATH: `${resolve('tools/fleet-fake/health-tools')}${delimiter}${process.env['PATH'] ?? ''}` });
 
 async function main(): Promise<number> {
   // Off EC2 the SDK's credential chain would otherwise probe the instance metadata address.
@@ -48,11 +54,12 @@ async function main(): Promise<number> {
   // Ctrl-C reaches the whole process group: the console and worker stop themselves, we clean up after.
   process.on('SIGINT', () => {});
   try {
-    // fleet's API, faked: six machines (three main, a worker, two data nodes); units take ~2 s to start.
-    fleet = await startFleetFake({ machines: DEMO_MACHINES, timings: { scheduleMs: 300, startMs: 1500, stopMs: 500 } });
+    // fleet's API, faked: six machines (three main, a worker, two data nodes); units take ~2 s to
+    // start; agents report 200 ms late and a destroyed unit's row lingers 2 s, as fleet's do.
+    fleet = await startFleetFake({ machines: DEMO_MACHINES, timings: { scheduleMs: 300, startMs: 1500, stopMs: 500, reportLagMs: 200, staleStateMs: 2000 } });
     const configFile = writeDemoConfig(cluster.dir, cluster.redisUrl, cluster.etcd.endpoints, fleet.url);
     candidates = superviseCandidates({ endpoints: cluster.etcd.endpoints, election: 'postgres', names: ['pg-1', 'pg-2', 'pg-3'], logDir: cluster.dir });
-    worker = devbot(['worker', '--config', configFile], openSync(join(cluster.dir, 'worker.log'), 'a'));
+    worker = devbot(['worker', '--config', configFile], openSync(join(cluster.dir, 'worker.log'), 'a'), workerEnv());
     const queue = createBullmqQueue({ redisUrl: cluster.redisUrl, prefix: 'devbot-demo', queueName: 'devbot', commandTimeoutMs: 1500 });
     try {
       await waitFor('the worker to connect', async () => (await queue.counts().catch(() => ({ workers: 0 }))).workers > 0, { timeoutMs: 30_000, intervalMs: 100 });

@@ -10,9 +10,14 @@ const url = (port: number) => `http://127.0.0.1:${port}`;
 export const clientUrlOf = (m: EtcdMemberPlan) => url(m.clientPort);
 export const peerUrlOf = (m: EtcdMemberPlan) => url(m.peerPort);
 
+/** Fast elections, so tests that kill the leader recover in about a second; quiet logs. */
+export const ETCD_TUNING_FLAGS = ['--heartbeat-interval', '100', '--election-timeout', '1000', '--logger', 'zap', '--log-level', 'warn'];
+
 /**
- * argv for one member of a static cluster. With an existing data dir etcd ignores the
- * --initial-* flags, so the same argv restarts a member that was killed.
+ * argv for one member of a static cluster. It serves etcd's v2 API too, as the main nodes of
+ * devbot's stack do: fleet keeps its state there, and etcd 3.4 and 3.5 serve it only with
+ * --enable-v2. With an existing data dir etcd ignores the --initial-* flags, so the same argv
+ * restarts a member that was killed.
  */
 export function etcdArgv(member: EtcdMemberPlan, all: readonly EtcdMemberPlan[], token: string): string[] {
   return [
@@ -26,11 +31,8 @@ export function etcdArgv(member: EtcdMemberPlan, all: readonly EtcdMemberPlan[],
     '--initial-cluster', all.map((m) => `${m.name}=${peerUrlOf(m)}`).join(','),
     '--initial-cluster-token', token,
     '--initial-cluster-state', 'new',
-    // Fast elections so tests that kill the leader recover in about a second.
-    '--heartbeat-interval', '100',
-    '--election-timeout', '1000',
-    '--logger', 'zap',
-    '--log-level', 'warn',
+    '--enable-v2=true',
+    ...ETCD_TUNING_FLAGS,
   ];
 }
 

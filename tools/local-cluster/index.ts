@@ -4,3 +4,4 @@ export { readState, type ClusterState, type ProcessEntry, type EtcdMemberEntry }
 export { isEtcdHealthy } from './etcd.js';
 export { ensureInstalled } from './ensure-installed.js';
 export { waitFor } from './wait-for.js';
+export { replaceMember } from './replace-member.js';

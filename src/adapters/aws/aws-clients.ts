@@ -1,14 +1,18 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import type { Instances } from '../../ports/instances.js';
 import type { Groups } from '../../ports/groups.js';
 import type { Stacks } from '../../ports/stacks.js';
 import { createAwsGroups } from './aws-groups.js';
+import { createAwsInstances } from './aws-instances.js';
 import { createAwsStacks } from './aws-stacks.js';
 import type { RetryPolicy } from './with-retry.js';
 
 export interface AwsPorts {
   stacks: Stacks;
   groups: Groups;
+  instances: Instances;
   close(): void;
 }
 
@@ -27,12 +31,15 @@ export function createAwsPorts(opts: { region?: string; retry?: Partial<RetryPol
   const config = { ...(opts.region ? { region: opts.region } : {}), maxAttempts: 1, requestHandler };
   const cloudformation = new CloudFormationClient(config);
   const autoscaling = new AutoScalingClient(config);
+  const ec2 = new EC2Client(config);
   return {
     stacks: createAwsStacks(cloudformation, opts.retry),
     groups: createAwsGroups(autoscaling, opts.retry),
+    instances: createAwsInstances({ ec2, autoscaling }, opts.retry),
     close() {
       cloudformation.destroy();
       autoscaling.destroy();
+      ec2.destroy();
     },
   };
 }

@@ -2,6 +2,7 @@ import { UpstreamError } from '../../errors.js';
 import { AWS_HOW_TO } from '../../config/aws-schema.js';
 import { AwsNotConfiguredError } from '../../ports/stacks.js';
 import { whyNotUpdatable } from '../../stack/stack-states.js';
+import { scrubText } from '../../redact-log.js';
 
 /** What the SDK's errors carry: the AWS error code as `name`, and the HTTP status. */
 interface SdkError {
@@ -24,6 +25,8 @@ const BAD_CREDENTIALS = new Set([
 /** The machine's clock is off: the SDK corrects its offset from the answer, so trying again works. */
 const CLOCK_SKEW = new Set(['RequestTimeTooSkewed', 'RequestExpired', 'RequestInTheFuture']);
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+
+const SERVICE_NAMES = { cloudformation: 'CloudFormation', autoscaling: 'Auto Scaling', ec2: 'EC2' } as const;
 
 const asSdk = (e: unknown): SdkError => (typeof e === 'object' && e !== null ? (e as SdkError) : {});
 
@@ -51,11 +54,12 @@ function isFromAws(e: unknown): boolean {
  * do. `what` is the call in words ("while describing stack devbot-prod"); `stackName`, when the
  * call concerns one, explains CloudFormation's "cannot be updated" in terms of the stack's state.
  */
-export function translateAwsError(e: unknown, service: 'cloudformation' | 'autoscaling', what: string, stackName?: string): Error {
+export function translateAwsError(e: unknown, service: 'cloudformation' | 'autoscaling' | 'ec2', what: string, stackName?: string): Error {
   if (e instanceof UpstreamError || !isFromAws(e)) return e as Error;
   const s = asSdk(e);
   const code = s.name ?? 'Error';
-  const aws = (s.message ?? '').trim();
+  // AWS quotes signed headers (a session token among them) in SignatureDoesNotMatch: never into chat.
+  const aws = scrubText((s.message ?? '').trim());
   if (code === 'CredentialsProviderError') {
     return new AwsNotConfiguredError(`AWS is not configured: no credentials were found (${aws}). ${AWS_HOW_TO}`, e);
   }
@@ -78,5 +82,5 @@ export function translateAwsError(e: unknown, service: 'cloudformation' | 'autos
   if (isTransient(e)) {
     return new UpstreamError(`AWS did not answer ${what} (${code}${aws ? `: ${aws}` : ''}). It was retried; try again shortly.`, { service, retryable: true, cause: e });
   }
-  return new UpstreamError(`${service === 'cloudformation' ? 'CloudFormation' : 'Auto Scaling'} refused ${what}: ${aws || code}`, { service, retryable: false, cause: e });
+  return new UpstreamError(`${SERVICE_NAMES[service]} refused ${what}: ${aws || code}`, { service, retryable: false, cause: e });
 }

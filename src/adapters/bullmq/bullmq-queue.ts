@@ -1,7 +1,7 @@
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { UpstreamError } from '../../errors.js';
-import type { EnqueueResult, JobData, JobQueue, JobState, JobSummary, QueueCounts } from '../../ports/queue.js';
+import { EnqueueUnconfirmedError, type EnqueueResult, type JobData, type JobQueue, type JobState, type JobSummary, type QueueCounts } from '../../ports/queue.js';
 import { withDeadline } from '../../with-deadline.js';
 import { connectRedis } from '../redis/connect-redis.js';
 
@@ -15,6 +15,9 @@ export interface BullmqQueueOptions {
 /** How long finished jobs stay visible (for `/dev jobs`, retries and dedupe of Slack retries). */
 const KEEP_COMPLETED = { age: 24 * 3600, count: 1000 };
 const KEEP_FAILED = { age: 7 * 24 * 3600, count: 1000 };
+
+/** An error reply from Redis itself (a refusal: the command was not applied), not a timeout or a lost connection. */
+const isRedisAnswer = (e: unknown): e is Error => e instanceof Error && e.name === 'ReplyError';
 
 /** Redis pub/sub channel on which workers hear which running job to abort. */
 export function cancelChannel(prefix: string, queueName: string): string {
@@ -59,11 +62,27 @@ export function createBullmqQueue(opts: BullmqQueueOptions): JobQueue {
       // SET NX tells a first request from a retry; the add itself is idempotent by jobId, so a
       // request whose first attempt failed half-way still ends with exactly one job. The two are
       // independent, so they go out together: one round trip on the ack path, not two.
-      const [fresh] = await Promise.all([
-        guard('recording the request', () => connection.set(`${opts.prefix}:req:${jobId}`, '1', 'EX', 24 * 3600, 'NX')),
-        guard('queueing the job', () => queue.add(data.kind, data, { jobId, delay: delayMs, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED })),
-      ]);
-      return { id: jobId, duplicate: fresh === null };
+      let added = false;
+      let refused: Error | undefined;
+      const add = queue.add(data.kind, data, { jobId, delay: delayMs, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED }).then(
+        () => void (added = true),
+        (e: unknown) => {
+          if (isRedisAnswer(e)) refused = e;
+          throw e;
+        },
+      );
+      const record = connection.set(`${opts.prefix}:req:${jobId}`, '1', 'EX', 24 * 3600, 'NX');
+      try {
+        const [fresh] = await withDeadline(Promise.all([record, add]), opts.commandTimeoutMs, () => new Error(`no answer within ${opts.commandTimeoutMs} ms`));
+        return { id: jobId, duplicate: fresh === null };
+      } catch (cause) {
+        // Queued for sure, only whether it is a retry is not known.
+        if (added) return { id: jobId, duplicate: false };
+        if (refused) throw new UpstreamError(`Redis refused to queue the job: ${refused.message}`, { service: 'redis', cause: refused });
+        // No answer in time, or the connection dropped: ioredis may still send the add (its
+        // offline queue keeps a command past its timeout), so the job may land after all.
+        throw new EnqueueUnconfirmedError(jobId, cause);
+      }
     },
 
     async counts(): Promise<QueueCounts> {
@@ -115,6 +134,11 @@ export function createBullmqQueue(opts: BullmqQueueOptions): JobQueue {
 
     async unrepeat(id) {
       await guard('removing a repeating job', () => queue.removeJobScheduler(id));
+    },
+
+    async repeats() {
+      const all = await guard('listing the repeating jobs', () => queue.getJobSchedulers());
+      return all.map((s) => s.key);
     },
 
     async waitUntilFinished(jobId, timeoutMs) {

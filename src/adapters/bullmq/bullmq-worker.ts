@@ -1,4 +1,5 @@
 import { UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { LEASE_LOST, runJob } from '../../jobs/run-job.js';
 import type { JobData } from '../../ports/queue.js';
@@ -40,17 +41,17 @@ export function startBullmqWorker(deps: Deps): WorkerHandle {
     config.jobs.queue,
     async (job, token, signal) => {
       const jobId = job.id ?? '?';
-      const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       leases.set(jobId, Date.now());
       try {
-        const failure = await runJob(jobId, job.data, deps, signal ?? new AbortController().signal, { final });
-        if (signal?.aborted && signal.reason === LEASE_LOST) {
+        const end = await runJob(jobId, job.data, deps, signal ?? new AbortController().signal);
+        if (end.ended === 'handed-over' || (signal?.aborted && signal.reason === LEASE_LOST)) {
           // Still ours (Redis came back in time): hand it back now. Otherwise the stalled-job check
           // already gave it, or will give it, to a worker; either way BullMQ must not fail it.
           await job.moveToWait(token).catch(() => undefined);
           throw new WaitingError();
         }
-        if (failure) throw failure.retryable ? new Error(failure.message) : new UnrecoverableError(failure.message);
+        // Never retried by the queue (see RunEnd): the requester was told, and runs it again.
+        if (end.ended === 'failed') throw new UnrecoverableError(end.message);
       } finally {
         leases.delete(jobId);
       }
@@ -78,9 +79,12 @@ export function startBullmqWorker(deps: Deps): WorkerHandle {
   subscriber.subscribe(channel).catch((err: unknown) => deps.log.error({ err }, 'cannot listen for cancellations'));
   subscriber.on('message', (from: string, raw: string) => {
     if (from !== channel) return;
-    const { jobId, reason } = JSON.parse(raw) as { jobId: string; reason: string };
+    // Anyone who can publish on the channel can send anything: a bad message is logged and
+    // ignored, never thrown inside ioredis's listener (which would take the worker down).
+    const message = parseCancelMessage(raw);
+    if (!message) return void deps.log.warn({ channel, message: raw.slice(0, 200) }, 'ignored a malformed cancellation message');
     // Only the worker running it finds it; the others ignore the message.
-    if (worker.cancelJob(jobId, reason)) deps.log.info({ jobId, reason }, 'job cancellation signalled');
+    if (worker.cancelJob(message.jobId, message.reason)) deps.log.info(message, 'job cancellation signalled');
   });
 
   return {
@@ -96,4 +100,16 @@ export function startBullmqWorker(deps: Deps): WorkerHandle {
       connection.disconnect();
     },
   };
+}
+
+/** What JobQueue.cancel publishes on the cancel channel. */
+const cancelMessageSchema = z.object({ jobId: z.string().min(1), reason: z.string() });
+
+function parseCancelMessage(raw: string): z.infer<typeof cancelMessageSchema> | undefined {
+  try {
+    const parsed = cancelMessageSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }

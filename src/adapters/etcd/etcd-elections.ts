@@ -1,7 +1,8 @@
-import type { Watcher } from 'etcd3';
+import { EtcdLeaseInvalidError, type Watcher } from 'etcd3';
 import { UpstreamError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import type { ElectionView, Elections } from '../../ports/elections.js';
+import type { ElectionFence, ElectionView, Elections } from '../../ports/elections.js';
+import { FencedError } from '../../ports/locks.js';
 import { orderCandidates } from './parse-candidate.js';
 import { createMemberClients, rangeEnd } from './member-clients.js';
 
@@ -14,6 +15,10 @@ export interface EtcdElectionsOptions {
 
 /** Even a healthy watch stream can stall silently; re-reading this often bounds the damage. */
 const REREAD_MS = 250;
+
+/** Fence values are zero-padded tokens, so that etcd's byte-wise Less compares them as numbers. */
+const fenceValue = (token: number) => Buffer.from(String(token).padStart(20, '0'));
+const tokenOf = (value: Buffer | undefined) => (value?.length ? Number(value.toString()) : undefined);
 
 /**
  * Elections over etcd with one fault-handling-free client per member: each call goes to one member
@@ -39,6 +44,52 @@ export function createEtcdElections(opts: EtcdElectionsOptions): Elections {
 
     async revokeLease(leaseId) {
       await onAnyMember(`revoking lease ${leaseId}`, (client, deadline) => client.leaseClient.leaseRevoke({ ID: leaseId }, { deadline }));
+    },
+
+    async claimFence(fence: ElectionFence) {
+      const key = Buffer.from(fence.key);
+      const mine = fenceValue(fence.token);
+      // Compare-and-set until it holds: a missing key fails every Value comparison, so it is
+      // created under "does not exist yet" instead. Each attempt is safe to repeat on another member.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const raised = await onAnyMember(`claiming the fence ${fence.key}`, (client, deadline) =>
+          client.kv.txn({ compare: [{ key, target: 'Value', result: 'Less', value: mine }], success: [{ request_put: { key, value: mine } }], failure: [{ request_range: { key } }] }, { deadline }),
+        );
+        if (raised.succeeded) return;
+        const held = tokenOf(raised.responses[0]?.response_range.kvs[0]?.value);
+        if (held === fence.token) return;
+        if (held !== undefined && held > fence.token) {
+          throw new FencedError(`A newer run (fencing token ${held}) took over ${fence.key}; this run's token is ${fence.token}. Nothing was changed.`);
+        }
+        const created = await onAnyMember(`creating the fence ${fence.key}`, (client, deadline) =>
+          client.kv.txn({ compare: [{ key, target: 'Create', result: 'Equal', create_revision: 0 }], success: [{ request_put: { key, value: mine } }], failure: [] }, { deadline }),
+        );
+        if (created.succeeded) return;
+      }
+      throw new UpstreamError(`Could not claim the fence ${fence.key} in etcd: it kept changing under this run.`, { service: 'etcd' });
+    },
+
+    async removeCandidate(candidate, fence) {
+      const fenceKey = Buffer.from(fence.key);
+      // The check and the change in one transaction: a run that lost the fence, even one frozen
+      // right between deciding and acting, changes nothing. Repeating it is harmless.
+      const removed = await onAnyMember(`removing ${candidate.key} from the election`, (client, deadline) =>
+        client.kv.txn({
+          compare: [{ key: fenceKey, target: 'Value', result: 'Equal', value: fenceValue(fence.token) }],
+          success: [{ request_delete_range: { key: Buffer.from(candidate.key) } }],
+          failure: [{ request_range: { key: fenceKey } }],
+        }, { deadline }),
+      );
+      if (!removed.succeeded) {
+        const held = tokenOf(removed.responses[0]?.response_range.kvs[0]?.value);
+        throw new FencedError(`${fence.key} holds fencing token ${held ?? '(none)'}, not this run's ${fence.token}: another run took over, so ${candidate.key} was left alone.`);
+      }
+      // Its key is gone (and with it its place); ending its session makes an `etcdctl elect` exit.
+      await onAnyMember(`revoking lease ${candidate.leaseId}`, (client, deadline) =>
+        client.leaseClient.leaseRevoke({ ID: candidate.leaseId }, { deadline }).then(() => undefined, (e: unknown) => {
+          if (!(e instanceof EtcdLeaseInvalidError)) throw e;
+        }),
+      );
     },
 
     async waitForLeaderChange(prefix, oldKey, { timeoutMs, signal }) {

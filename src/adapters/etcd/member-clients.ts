@@ -1,4 +1,7 @@
-import type { Etcd3 } from 'etcd3';
+import {
+  EtcdAuthenticationFailedError, EtcdError, EtcdInvalidAuthTokenError, EtcdLeaseInvalidError, EtcdPermissionDeniedError, EtcdRoleExistsError,
+  EtcdRoleNotFoundError, EtcdRoleNotGrantedError, EtcdUserExistsError, EtcdUserNotFoundError, GRPCGenericError, isRecoverableError, type Etcd3,
+} from 'etcd3';
 import { UpstreamError } from '../../errors.js';
 import { createProbeClient } from './probe-client.js';
 
@@ -16,8 +19,13 @@ export function rangeEnd(prefix: Buffer): Buffer {
 
 export interface MemberClients {
   /**
-   * Runs `call` on one member with a deadline, then on the next one if it fails, starting from the
-   * member that answered last. Fails with UpstreamError('etcd') naming each member's error.
+   * Runs `call` on one member with a deadline, starting from the member that answered last, and on
+   * the next one only when that member did not answer (down, refusing connections, past the
+   * deadline, without a leader). A member's answer (lease not found, permission denied, invalid
+   * argument…) is etcd's verdict, the same on every member: it fails at once with
+   * UpstreamError('etcd', retryable: false) saying what etcd answered. When no member answers it
+   * fails with UpstreamError('etcd') naming each member's error. Errors that come from neither etcd
+   * nor the network (a bug in `call`) are thrown as they are.
    */
   onAnyMember<T>(what: string, call: (client: Etcd3, deadline: Date) => Promise<T>): Promise<T>;
   /** The client of the member that answered last (for watches). */
@@ -43,6 +51,11 @@ export function createMemberClients(endpoints: string[], callTimeoutMs: number):
           preferred = index;
           return result;
         } catch (e) {
+          if (!isUnanswered(e)) {
+            if (!isEtcdAnswer(e)) throw e;
+            preferred = index;
+            throw new UpstreamError(`While ${what}, etcd answered: ${describeAnswer(e)}.`, { service: 'etcd', retryable: false, cause: e });
+          }
           errors.push(`${endpoint}: ${(e as Error).message.split('\n')[0]}`);
         }
       }
@@ -53,4 +66,37 @@ export function createMemberClients(endpoints: string[], callTimeoutMs: number):
       await Promise.allSettled(clients.map(({ client }) => Promise.resolve(client.close())));
     },
   };
+}
+
+/** Node's socket errors, should one escape grpc-js unwrapped. */
+const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE']);
+
+/**
+ * The member did not give an answer of its own: UNAVAILABLE (down, refused, or "etcdserver: no
+ * leader" / "leader changed"), DEADLINE_EXCEEDED, CANCELLED, INTERNAL, RESOURCE_EXHAUSTED… (what
+ * etcd3 marks recoverable), a gRPC failure without a status, or a bare socket error.
+ */
+function isUnanswered(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  if (isRecoverableError(e) || e.constructor === GRPCGenericError) return true;
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' && SOCKET_ERRORS.has(code);
+}
+
+/** etcd3's classes for errors etcd's server states (most extend Error, not EtcdError). */
+const ETCD_ANSWERS = [
+  GRPCGenericError, EtcdError, EtcdLeaseInvalidError, EtcdPermissionDeniedError, EtcdAuthenticationFailedError, EtcdInvalidAuthTokenError,
+  EtcdRoleExistsError, EtcdRoleNotFoundError, EtcdRoleNotGrantedError, EtcdUserExistsError, EtcdUserNotFoundError,
+];
+
+/** A status etcd's server sent: NOT_FOUND, FAILED_PRECONDITION, INVALID_ARGUMENT, PERMISSION_DENIED… */
+function isEtcdAnswer(e: unknown): e is Error {
+  return ETCD_ANSWERS.some((kind) => e instanceof kind);
+}
+
+/** "requested lease not found", not etcd3's "Lease 5 NOT_FOUND: etcdserver: … is expired or revoked". */
+function describeAnswer(e: Error): string {
+  if (e instanceof EtcdLeaseInvalidError) return 'requested lease not found (it expired or was already revoked)';
+  const said = /etcdserver: ([^\n]+)/.exec(e.message)?.[1] ?? e.message.split('\n')[0]!;
+  return said.replace(/\.$/, '');
 }

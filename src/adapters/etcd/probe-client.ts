@@ -8,15 +8,17 @@ import { Etcd3 } from 'etcd3';
  * undefined and silently fall back to the defaults — so the `noop` policy is passed itself.
  *
  * grpc-js backs off reconnecting to a member that was down (up to 120 s by default); capping the
- * backoff at 1 s means a restarted member is seen again within about a second.
+ * backoff at 1 s means a restarted member is seen again within about a second. `grpcOptions` adds
+ * to these (a snapshot stream wants a larger flow-control window, say).
  */
-export function createProbeClient(endpoint: string): Etcd3 {
+export function createProbeClient(endpoint: string, grpcOptions: Record<string, string | number> = {}): Etcd3 {
   return new Etcd3({
     hosts: [endpoint],
     faultHandling: { host: () => noop, global: noop },
     grpcOptions: {
       'grpc.initial_reconnect_backoff_ms': 100,
       'grpc.max_reconnect_backoff_ms': 1000,
+      ...grpcOptions,
     },
   });
 }

@@ -4,6 +4,8 @@ import { Queue } from 'bullmq';
 import { ConfigError } from '../../errors.js';
 import { connectRedis } from '../redis/connect-redis.js';
 import type { DashboardConfig } from '../../config/ops-schema.js';
+import type { JobData } from '../../ports/queue.js';
+import { classifyDashboardRequest, rerunRefusal } from './dashboard-guard.js';
 import { listen, type RunningServer } from './routes-server.js';
 
 export interface DashboardOptions {
@@ -18,8 +20,10 @@ const REALM = 'Basic realm="devbot dashboard", charset="UTF-8"';
 /**
  * bull-board on its own small server (dashboard.host:port), every request behind HTTP basic auth.
  * Returns undefined, and opens nothing, unless the dashboard is enabled. Kept off the Slack port
- * so it is never exposed wherever `/slack/events` is. Throws ConfigError when enabled without
- * credentials or when the port is taken.
+ * so it is never exposed wherever `/slack/events` is. Writing requests pass dashboard-guard.ts
+ * first: bull-board cannot know who clicks, so nothing that would run a job past devbot's ACL,
+ * Confirm step and audit gets through. Throws ConfigError when enabled without credentials or when
+ * the port is taken.
  */
 export async function startDashboard(opts: DashboardOptions): Promise<RunningServer | undefined> {
   const { dashboard } = opts;
@@ -37,11 +41,13 @@ export async function startDashboard(opts: DashboardOptions): Promise<RunningSer
   for (const q of queues) q.on('error', () => {}); // shown on the page that failed instead
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath('/');
-  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: dashboard.readOnly })), serverAdapter });
+  // No Retry buttons: a job that changes something is retried with the Retry button in Slack.
+  // (Hiding them is all `allowRetries` does; the API is guarded below.)
+  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: dashboard.readOnly, allowRetries: false })), serverAdapter });
   const board = serverAdapter.getRouter() as RequestListener;
   const handler: RequestListener = (req, res) => {
     if (!authorized(req, user, password)) return refuse(res);
-    board(req, res);
+    void guard(req, res, queues).then((pass) => pass && board(req, res), () => answer(res, 503, 'devbot could not check the job (Redis unreachable?)'));
   };
   let server: RunningServer;
   try {
@@ -59,6 +65,23 @@ export async function startDashboard(opts: DashboardOptions): Promise<RunningSer
       connection.disconnect();
     },
   };
+}
+
+/** Whether bull-board may serve the request; otherwise it has been answered (403 / 404, saying why). */
+async function guard(req: IncomingMessage, res: ServerResponse, queues: Queue[]): Promise<boolean> {
+  const write = classifyDashboardRequest(req.method, req.url);
+  if (write.kind === 'read' || write.kind === 'allowed') return true;
+  if (write.kind === 'refused') return answer(res, 403, write.reason);
+  const job = await queues.find((q) => q.name === write.queue)?.getJob(write.jobId);
+  if (!job) return answer(res, 404, `no job ${write.jobId} in queue ${write.queue}`);
+  const refusal = rerunRefusal(write.action, job.data as Partial<JobData>);
+  return refusal ? answer(res, 403, refusal) : true;
+}
+
+/** A refusal in bull-board's error shape (its UI shows `message`); always false, for `return answer(…)`. */
+function answer(res: ServerResponse, status: number, message: string): false {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify({ error: { key: 'ERRORS.DEVBOT_REFUSED' }, message }));
+  return false;
 }
 
 /** Whether the request carries `Authorization: Basic` with this user and password, compared in constant time. */

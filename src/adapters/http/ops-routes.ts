@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
+import type { Logger } from '../../log.js';
 import { withDeadline } from '../../with-deadline.js';
 
 /** A readiness check: resolves when the dependency answers, rejects (with why) when it does not. */
@@ -10,24 +11,34 @@ export interface OpsRoutesOptions {
   metrics: { render(): Promise<string>; contentType: string };
   /** Deadline of each readiness check (default 1 s); /readyz never waits longer than this. */
   checkTimeoutMs?: number;
+  /** Where a failing check's reason goes: the probe's answer names the check, never the upstream's words. */
+  log?: Logger;
+}
+
+/** `GET /healthz`: the process answers. Harmless anywhere, so also on the Slack port (load balancers). */
+export function createHealthRoute(): CustomRoute {
+  return { path: '/healthz', method: 'GET', handler: (_req, res) => send(res, 200, 'text/plain; charset=utf-8', 'ok') };
 }
 
 /**
- * `GET /healthz` (the process answers), `GET /readyz` (every check passed within its deadline:
- * 200 `{"redis":"ok","slack":"ok"}`, else 503 with `"failed"` and the reason under `errors`) and
- * `GET /metrics` (Prometheus text). Plain `(req, res)` handlers: Bolt customRoutes, or
- * startRoutesServer where there is no Slack receiver (the worker).
+ * `GET /healthz`, `GET /readyz` (every check passed within its deadline: 200
+ * `{"redis":"ok","slack":"ok"}`, else 503 with the failing ones as `"failing"`; why is logged,
+ * not answered) and `GET /metrics` (Prometheus text). Plain `(req, res)` handlers, for
+ * startRoutesServer: the ops port, loopback by default, never the public Slack port.
  */
 export function createOpsRoutes(opts: OpsRoutesOptions): CustomRoute[] {
   const timeoutMs = opts.checkTimeoutMs ?? 1000;
   const checks = Object.entries(opts.checks).filter((e): e is [string, ReadyCheck] => e[1] !== undefined);
   return [
-    { path: '/healthz', method: 'GET', handler: (_req, res) => send(res, 200, 'text/plain; charset=utf-8', 'ok') },
+    createHealthRoute(),
     {
       path: '/readyz',
       method: 'GET',
       handler: (_req, res) => {
-        void runChecks(checks, timeoutMs).then(({ ready, body }) => send(res, ready ? 200 : 503, 'application/json', JSON.stringify(body)));
+        void runChecks(checks, timeoutMs).then(({ ready, body, errors }) => {
+          for (const [check, err] of Object.entries(errors)) opts.log?.warn({ check, err }, 'readiness check failing');
+          send(res, ready ? 200 : 503, 'application/json', JSON.stringify(body));
+        });
       },
     },
     {
@@ -36,7 +47,10 @@ export function createOpsRoutes(opts: OpsRoutesOptions): CustomRoute[] {
       handler: (_req, res) => {
         opts.metrics.render().then(
           (text) => send(res, 200, opts.metrics.contentType, text),
-          (err: unknown) => send(res, 500, 'text/plain; charset=utf-8', `metrics failed: ${reason(err)}`),
+          (err: unknown) => {
+            opts.log?.error({ err }, 'rendering /metrics failed');
+            send(res, 500, 'text/plain; charset=utf-8', 'metrics failed');
+          },
         );
       },
     },
@@ -53,7 +67,7 @@ export function rememberSuccess(check: ReadyCheck, ttlMs: number, now: () => num
   };
 }
 
-type Verdict = { ready: boolean; body: Record<string, unknown> };
+type Verdict = { ready: boolean; body: Record<string, 'ok' | 'failing'>; errors: Record<string, unknown> };
 
 async function runChecks(checks: Array<[string, ReadyCheck]>, timeoutMs: number): Promise<Verdict> {
   const results = await Promise.all(
@@ -63,23 +77,17 @@ async function runChecks(checks: Array<[string, ReadyCheck]>, timeoutMs: number)
         await withDeadline(Promise.resolve().then(check), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`));
         return [name, undefined] as const;
       } catch (err) {
-        return [name, reason(err)] as const;
+        return [name, err ?? new Error('failed')] as const;
       }
     }),
   );
-  const body: Record<string, unknown> = {};
-  const errors: Record<string, string> = {};
+  const body: Verdict['body'] = {};
+  const errors: Verdict['errors'] = {};
   for (const [name, error] of results) {
-    body[name] = error === undefined ? 'ok' : 'failed';
+    body[name] = error === undefined ? 'ok' : 'failing';
     if (error !== undefined) errors[name] = error;
   }
-  const ready = Object.keys(errors).length === 0;
-  return { ready, body: ready ? body : { ...body, errors } };
-}
-
-function reason(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return (text.split('\n')[0] ?? '').slice(0, 200);
+  return { ready: Object.keys(errors).length === 0, body, errors };
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: string): void {

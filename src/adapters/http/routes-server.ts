@@ -10,8 +10,9 @@ export interface RunningServer {
 }
 
 /**
- * Serves Bolt-style custom routes (exact path and method) on a small server of its own, for a
- * process without a Slack receiver (`devbot worker`). Anything else is 404.
+ * Serves Bolt-style custom routes (exact path and method) on a small server of its own: the ops
+ * routes of `devbot serve` and `devbot worker`, off the public Slack port. Bound to loopback
+ * unless `host` says otherwise. Anything else is 404.
  */
 export function startRoutesServer(opts: { routes: CustomRoute[]; port: number; host?: string; what?: string }): Promise<RunningServer> {
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
@@ -21,7 +22,7 @@ export function startRoutesServer(opts: { routes: CustomRoute[]; port: number; h
     if (!route) return void res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found');
     route.handler(Object.assign(req, { params: {} }), res);
   };
-  return listen(handler, { port: opts.port, host: opts.host, what: opts.what ?? 'ops routes' });
+  return listen(handler, { port: opts.port, host: opts.host ?? '127.0.0.1', what: opts.what ?? 'ops routes' });
 }
 
 /** Starts an HTTP server; a port in use becomes a ConfigError naming it, not an uncaught 'error'. */
@@ -29,7 +30,7 @@ export function listen(handler: RequestListener, opts: { port: number; host?: st
   const server = createServer(handler);
   return new Promise((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
-      reject(new ConfigError(`Could not listen for ${opts.what} on port ${opts.port} (${e.code ?? e.message}).`));
+      reject(new ConfigError(`Could not listen for ${opts.what} on ${opts.host ?? 'every interface'} port ${opts.port} (${e.code ?? e.message}).`));
     });
     server.listen(opts.port, opts.host, () => {
       server.on('error', () => {}); // after start, errors belong to single requests

@@ -40,6 +40,7 @@ export function createPromMetrics(opts: { queueDepthTimeoutMs?: number } = {}): 
   const commands = new Counter({ name: 'devbot_commands_total', help: 'Commands handled, by verb and outcome.', labelNames: ['verb', 'outcome'], registers });
   const jobs = new Histogram({ name: 'devbot_job_duration_seconds', help: 'Job run time, by kind and outcome.', labelNames: ['kind', 'outcome'], buckets: JOB_BUCKETS, registers });
   const slackErrors = new Counter({ name: 'devbot_slack_api_errors_total', help: 'Slack Web API calls that failed after retries, by method and error code.', labelNames: ['method', 'code'], registers });
+  const alertChannelFailures = new Counter({ name: 'devbot_alert_channel_failures_total', help: 'Channels that refused alerts (not_in_channel…), counted once per channel and error until it works again.', labelNames: ['channel', 'error'], registers });
   const queueUp = new Gauge({ name: 'devbot_queue_up', help: '1 when the queue depth could be read from Redis at this scrape, else 0.', registers });
   const queueJobs = new Gauge({
     name: 'devbot_queue_jobs',
@@ -75,6 +76,9 @@ export function createPromMetrics(opts: { queueDepthTimeoutMs?: number } = {}): 
     },
     slackError(method, code) {
       quietly(() => slackErrors.inc({ method: label(method), code: label(code) }));
+    },
+    alertChannelFailed(channel, error) {
+      quietly(() => alertChannelFailures.inc({ channel: label(channel), error: label(error) }));
     },
   };
 }

@@ -1,11 +1,12 @@
 import type { Redis } from 'ioredis';
-import type { AlertState, AlertStore } from '../../ports/alert-store.js';
+import type { AlertState, AlertStore, ChannelFailure } from '../../ports/alert-store.js';
 
 /** Alert state in Redis hashes, so every worker (and a restarted one) sees the same alerts. */
 export function createRedisAlertStore(redis: Redis, prefix: string): AlertStore {
   const states = `${prefix}:alerts:state`;
   const silences = `${prefix}:alerts:silence`;
   const snapshots = `${prefix}:alerts:snapshot`;
+  const channelFailures = `${prefix}:alerts:channel-failure`;
   return {
     async load() {
       return Object.values(await redis.hgetall(states)).map((v) => JSON.parse(v) as AlertState);
@@ -32,6 +33,16 @@ export function createRedisAlertStore(redis: Redis, prefix: string): AlertStore 
     },
     async saveSnapshot(environment, snapshot) {
       await redis.hset(snapshots, environment, JSON.stringify(snapshot));
+    },
+    async channelFailures() {
+      const all = await redis.hgetall(channelFailures);
+      return Object.fromEntries(Object.entries(all).map(([channel, v]) => [channel, JSON.parse(v) as ChannelFailure]));
+    },
+    async saveChannelFailure(failure) {
+      await redis.hset(channelFailures, failure.channel, JSON.stringify(failure));
+    },
+    async clearChannelFailure(channel) {
+      await redis.hdel(channelFailures, channel);
     },
   };
 }

@@ -4,6 +4,7 @@ import type { CommandReply } from '../../commands/types.js';
 import type { Logger } from '../../log.js';
 import { ACTION_IDS } from '../../render/confirm.js';
 import { escapeKeepingMentions } from '../../render/limits.js';
+import { createWorkspaceCheck } from './workspace-check.js';
 
 export type HandleAction = (input: ActionInput) => Promise<CommandReply>;
 
@@ -11,22 +12,29 @@ const ACTION_OF: Record<string, ActionInput['action']> = {
   [ACTION_IDS.confirm]: 'confirm',
   [ACTION_IDS.decline]: 'decline',
   [ACTION_IDS.retry]: 'retry',
+  [ACTION_IDS.command]: 'command',
+  // The alert's Status button runs `/dev status --env <env>`: a command button with an id of its own
+  // (action ids must differ within one message's buttons).
+  [ACTION_IDS.status]: 'command',
 };
 
-/** Matches devbot's buttons (Confirm, Cancel, Retry). */
+/** Matches devbot's buttons (Confirm, Cancel, Retry, and those that run a command, like an alert's Recovery plan). */
 export const BUTTON_ACTION_IDS = new RegExp(`^(${Object.keys(ACTION_OF).join('|')})$`);
 
-/** Slack's own references in a reply: user and channel mentions devbot writes on purpose. */
 /**
  * A click on one of devbot's buttons, arriving as a signed interaction payload: acked at once,
  * handed to handleAction, and its answer shown only to the clicker (the shared message itself is
- * updated by handleAction through the Chat port).
+ * updated by handleAction through the Chat port). A click by a member of another workspace (Slack
+ * Connect) is marked `external` for the ACL.
  */
 export function createButtonListener(opts: { handleAction: HandleAction; log: Logger }) {
-  return async ({ ack, body, action, respond }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs): Promise<void> => {
+  const fromOutside = createWorkspaceCheck(opts.log);
+  return async ({ ack, body, action, respond, client }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const kind = ACTION_OF[action.action_id];
     if (!kind || action.type !== 'button') return;
+    const extShared = (body as { is_ext_shared_channel?: unknown }).is_ext_shared_channel;
+    const external = await fromOutside(client, { team: body.team?.id, userTeam: body.user.team_id, extShared });
     const reply = await opts.handleAction({
       action: kind,
       value: action.value ?? '',
@@ -34,6 +42,7 @@ export function createButtonListener(opts: { handleAction: HandleAction; log: Lo
       channel: body.channel?.id ?? '',
       channelName: body.channel?.name ?? body.channel?.id ?? '',
       transport: { kind: 'slack' },
+      external,
       requestId: body.trigger_id ?? `${body.user.id}-${action.action_ts}`,
     });
     await respond({ response_type: 'ephemeral', replace_original: false, text: escapeKeepingMentions(reply.text) }).catch((err: unknown) =>

@@ -13,7 +13,7 @@ export type SlackReceiver =
 
 /**
  * HTTP receiver (signature verification on, `/slack/events`) or Socket Mode when an app token is
- * configured. `routes` are extra HTTP routes (`/healthz`, `/metrics`); in Socket Mode Bolt serves
+ * configured. `routes` are extra HTTP routes (`/healthz`); in Socket Mode Bolt serves
  * them from a separate small server on the same port setting.
  */
 export function createReceiver(opts: {

@@ -18,7 +18,7 @@ export interface SlackAppOptions {
   handleCommand: HandleCommand;
   /** Confirm / Cancel / Retry clicks; without it devbot's buttons are acked and ignored. */
   handleAction?: HandleAction;
-  /** Extra HTTP routes served next to `/slack/events`, e.g. `/healthz`, `/metrics`. */
+  /** Extra HTTP routes served next to `/slack/events` on the public Slack port, e.g. `/healthz` (never /metrics or /readyz). */
   routes?: CustomRoute[];
   /** The slash command to answer (as configured in the Slack app). */
   command?: string;

@@ -2,7 +2,8 @@ import { webApi, type types } from '@slack/bolt';
 import type { Block, Chat, ChatMessage, MessageRef } from '../../ports/chat.js';
 import { UpstreamError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import { toSlackUpstreamError } from './slack-errors.js';
+import { noMetrics, type Metrics } from '../../ports/metrics.js';
+import { describeSlackError, toSlackUpstreamError } from './slack-errors.js';
 import type { WebClient } from './web-client.js';
 
 type SlackBlocks = (types.KnownBlock | types.Block)[];
@@ -12,9 +13,9 @@ const CONTEXT = 'while posting to Slack';
 /**
  * The Chat port over the Slack Web API. Rate limits are the WebClient's business (see
  * createWebClient: Retry-After honoured, bounded retries); whatever still fails becomes
- * UpstreamError('while posting to Slack: <code>').
+ * UpstreamError('while posting to Slack: <code>') and counts in `metrics.slackError(method, code)`.
  */
-export function createSlackChat({ client, log }: { client: WebClient; log: Logger }): Chat {
+export function createSlackChat({ client, log, metrics = noMetrics }: { client: WebClient; log: Logger; metrics?: Metrics }): Chat {
   client.on(webApi.WebClientEvent.RATE_LIMITED, (retryAfterSec: number, req: { url?: string }) => {
     log.warn({ retryAfterSec, method: methodOf(req.url) }, 'Slack rate limit hit; waiting for Retry-After');
   });
@@ -23,8 +24,10 @@ export function createSlackChat({ client, log }: { client: WebClient; log: Logge
     try {
       return await run();
     } catch (e) {
+      const { code } = describeSlackError(e);
+      metrics.slackError(method, code);
       const err = toSlackUpstreamError(CONTEXT, e);
-      log.warn({ method, err: err.message, retryable: err.retryable }, 'Slack call failed');
+      log.warn({ method, code, err: err.message, retryable: err.retryable }, 'Slack call failed');
       throw err;
     }
   }

@@ -1,15 +1,26 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { AllMiddlewareArgs, RespondArguments, SlackCommandMiddlewareArgs, SlashCommand } from '@slack/bolt';
 import type { CommandInput, CommandReply } from '../../commands/types.js';
 import type { Logger } from '../../log.js';
 import { escapeKeepingMentions } from '../../render/limits.js';
 import { toSlackBlocks } from './slack-chat.js';
+import { createWorkspaceCheck } from './workspace-check.js';
 
 export type HandleCommand = (input: CommandInput) => Promise<CommandReply>;
 
 /** Slack gives up on an ack after 3 s; past this we ack "working" and answer via response_url. */
 export const ACK_DEADLINE_MS = 2_000;
 export const WORKING_TEXT = 'Working on it…';
+
+/**
+ * Slack always sends a trigger_id; should one be missing, the same command from the same person in
+ * the same channel within 30 s is still one request, so a retry cannot queue a second job.
+ */
+function requestIdWithoutTrigger(command: SlashCommand): string {
+  const bucket = Math.floor(Date.now() / 30_000);
+  const digest = createHash('sha256').update([command.team_id, command.user_id, command.channel_id, command.text, bucket].join('\n')).digest('hex');
+  return `slack-${digest.slice(0, 24)}`;
+}
 
 /** The slash-command payload as a transport-neutral CommandInput. */
 export function toCommandInput(command: SlashCommand): CommandInput {
@@ -20,7 +31,7 @@ export function toCommandInput(command: SlashCommand): CommandInput {
     channelName: command.channel_name,
     transport: { kind: 'slack' },
     // trigger_id is the same on Slack's retries, so the queue dedupes on it.
-    requestId: command.trigger_id || `slack-${randomUUID()}`,
+    requestId: command.trigger_id || requestIdWithoutTrigger(command),
   };
 }
 
@@ -29,15 +40,18 @@ type Outcome = { ok: true; reply: CommandReply } | { ok: false; error: unknown }
 /**
  * The `/dev` listener: hands the command to handleCommand and acks with its reply. A reply later
  * than `ackAfterMs` goes through response_url instead; a throw becomes "internal error, ref <id>".
- * It never throws, so Bolt's error path (500 after ack) is never taken.
+ * It never throws, so Bolt's error path (500 after ack) is never taken. A command through Slack
+ * Connect is marked `external` (see workspace-check.ts) for the ACL to refuse or allow.
  */
 export function createSlashCommandListener(opts: { handleCommand: HandleCommand; log: Logger; ackAfterMs?: number }) {
   const ackAfterMs = opts.ackAfterMs ?? ACK_DEADLINE_MS;
-  return async ({ command, ack, respond, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+  const fromOutside = createWorkspaceCheck(opts.log);
+  return async ({ command, ack, respond, context, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     const input = toCommandInput(command);
     const log = opts.log.child({ requestId: input.requestId, user: input.user, channel: input.channel, command: command.command });
     if (context.retryNum !== undefined) log.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'Slack retry');
-    const pending: Promise<Outcome> = settle(() => opts.handleCommand(input));
+    const origin = { team: command.team_id, extShared: command['is_ext_shared_channel'] };
+    const pending: Promise<Outcome> = settle(async () => opts.handleCommand({ ...input, external: await fromOutside(client, origin) }));
     const first = await raceDeadline(pending, ackAfterMs);
     if (first !== 'late') {
       await safely(log, 'ack', () => ack(toResponse(first, log)));

@@ -26,6 +26,8 @@ export const etcdQuorumLost: AlertRule = {
       advice: missing.length
         ? `Bring back ${missing.map((m) => m.name).join(', ')} (check the machines and \`systemctl status etcd\`); with a majority back the cluster recovers by itself. Do not replace members while quorum is lost.`
         : 'Members answer but no majority agrees on a leader: check the network between the main nodes and their clocks.',
+      // If they do not come back: the plan for both ways back, computed from what answers then.
+      command: { label: 'Recovery plan', text: `etcd recover --env ${s.environment}` },
     }];
   },
 };

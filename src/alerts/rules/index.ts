@@ -1,7 +1,9 @@
 import type { AlertRule } from '../rule.js';
+import { catalogDrift } from './catalog-drift.rule.js';
 import { databaseFewCandidates } from './database-few-candidates.rule.js';
 import { databaseNoLeader } from './database-no-leader.rule.js';
 import { etcdAlarm } from './etcd-alarm.rule.js';
+import { etcdBackupStale } from './etcd-backup-stale.rule.js';
 import { etcdDbSize } from './etcd-db-size.rule.js';
 import { etcdLeaderChanged } from './etcd-leader-changed.rule.js';
 import { etcdMemberUnreachable } from './etcd-member-unreachable.rule.js';
@@ -20,10 +22,12 @@ export const ALERT_RULES: AlertRule[] = [
   etcdLeaderChanged,
   etcdAlarm,
   etcdDbSize,
+  etcdBackupStale,
   databaseNoLeader,
   databaseFewCandidates,
   unitNotRunning,
   machineGone,
   groupBelowDesired,
   groupInstancesChanged,
+  catalogDrift,
 ];

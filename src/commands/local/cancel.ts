@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Deps } from '../../deps.js';
 import { UsageError } from '../../errors.js';
 import { requestConfirmation } from '../../jobs/confirm/request-confirmation.js';
+import type { Transport } from '../../ports/queue.js';
 import { escapeMrkdwn, section } from '../../render/limits.js';
 import type { CommandInput, CommandReply } from '../types.js';
 import type { CommandOf } from '../command.js';
@@ -39,17 +40,18 @@ export async function answerCancel(
     const note = command.yes ? ' (`--yes` is not allowed for you here, or this environment needs a second approver.)' : '';
     return { text: `Job \`${job.id}\` belongs to <@${job.user}>: confirm the cancellation in the channel.${note}`, outcome: 'queued' };
   }
-  return { text: await performCancel(job.id, input.user, deps), outcome: 'answered' };
+  return { text: await performCancel(job.id, { user: input.user, transport: input.transport }, deps), outcome: 'answered' };
 }
 
 /** Cancels a job now and says what happened. Shared by `/dev cancel` and its confirmation. */
-export async function performCancel(jobId: string, by: string, deps: CancelDeps): Promise<string> {
+export async function performCancel(jobId: string, who: { user: string; transport: Transport }, deps: CancelDeps): Promise<string> {
+  const by = who.user;
   const job = await deps.queue.get(jobId);
   const result = await deps.queue.cancel(jobId, `cancelled by ${by}`);
   if (result === 'removed' && job) {
     // It never started: release the lock taken when it was requested, and record the cancellation.
     if (job.data.lockTarget) await deps.locks.release(job.data.lockTarget, jobId);
-    await deps.audit.append({ event: 'job_cancelled', user: by, channel: job.data.requestedBy.channelName, text: job.text, jobId, target: job.target, outcome: 'removed before it started' });
+    await deps.audit.append({ event: 'job_cancelled', user: by, channel: job.data.requestedBy.channelName, transport: who.transport.kind, text: job.text, jobId, target: job.target, outcome: 'removed before it started' });
     return `Job \`${jobId}\` was cancelled before it started.`;
   }
   if (result === 'signalled') return `Cancelling job \`${jobId}\`: it stops at its next safe point, and its message will say so.`;

@@ -15,6 +15,6 @@ export const expireConfirmationJob: JobKind<{ confirmationId: string }> = {
     if (pending.lockTarget) await deps.locks.release(pending.lockTarget, pending.action.jobId);
     const within = formatWait(deps.config.jobs.confirmTimeoutMs);
     if (pending.message) await chat.update(pending.message, renderConfirmClosed(pending, `:hourglass: Expired: nobody confirmed within ${within}. Nothing was done; run the command again if it is still needed.`));
-    await deps.audit.append({ event: 'expired', user: pending.requester, channel: pending.channelName, text: pending.text, target: pending.target, jobId: pending.action.jobId });
+    await deps.audit.append({ event: 'expired', user: pending.requester, channel: pending.channelName, transport: pending.transport.kind, text: pending.text, target: pending.target, jobId: pending.action.jobId });
   },
 };

@@ -24,7 +24,7 @@ export function fleetOf(deps: Pick<Deps, 'config' | 'schedulerFor'>, environment
 /** Also the catalog (read afresh) and the deployment history: what deploy and rollback need. */
 export function fleetContext(deps: Pick<Deps, 'config' | 'schedulerFor' | 'deploymentsFor'>, environment: string): FleetContext {
   const { fleet, scheduler } = fleetOf(deps, environment);
-  return { environment, fleet, scheduler, deployments: deps.deploymentsFor(environment), catalog: loadCatalog(fleet.catalog) };
+  return { environment, fleet, scheduler, deployments: deps.deploymentsFor(environment), catalog: loadCatalog(fleet.catalog, { startTimeoutMs: fleet.startTimeoutMs }) };
 }
 
 /** A catalog service, or a usage error listing the known ones. */

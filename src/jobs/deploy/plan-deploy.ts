@@ -31,7 +31,10 @@ function changeOf(unit: RenderedUnit, existing: ScheduledUnit | undefined, state
   const hash = hashUnit(existing.options);
   if (hash !== unit.hash) return { unit, action: 'replace', why: 'unit file changed' };
   if (unit.role === 'template') return { unit, action: 'keep', why: 'unchanged' };
-  const mine = states.filter((s) => s.name === unit.name);
+  // Right after a replace, fleet's /state may still show the old file's row (its agent reports
+  // late): once a row of this file is reported, rows of other files are stale.
+  const named = states.filter((s) => s.name === unit.name);
+  const mine = named.some((s) => s.hash === unit.hash) ? named.filter((s) => s.hash === unit.hash) : named;
   if (existing.desiredState !== 'launched') return { unit, action: 'replace', why: `desired state is ${existing.desiredState}` };
   if (mine.some((s) => s.activeState === 'failed' || s.subState === 'auto-restart')) return { unit, action: 'replace', why: 'failed' };
   if (mine.length > 0 && mine.every((s) => s.activeState === 'active')) return { unit, action: 'keep', why: 'unchanged and active' };
@@ -46,6 +49,11 @@ export function currentVersion(history: DeploymentRecord[]): string | undefined 
 /** Compares the rendered units with what fleet has. Pure: the same inputs always give the same plan. */
 export function planDeploy(input: { service: string; version: string; rendered: RenderedUnit[]; units: ScheduledUnit[]; states: UnitState[]; history: DeploymentRecord[] }): DeployPlan {
   const byName = new Map(input.units.map((u) => [u.name, u]));
+  // A unit still "starting" with the very file whose rollout last failed is most likely crash-looping
+  // (caught between two restarts): start it afresh rather than wait for it again.
+  const last = input.history[0];
+  const failedLastTime = (c: UnitChange): UnitChange =>
+    c.action === 'wait' && last?.outcome === 'failed' && last.units[c.unit.name] === c.unit.hash ? { ...c, action: 'replace', why: 'failed in the last rollout' } : c;
   const wanted = new Set(input.rendered.map((u) => u.name));
   const template = input.rendered.find((u) => u.role === 'template');
   return {
@@ -53,7 +61,7 @@ export function planDeploy(input: { service: string; version: string; rendered: 
     from: currentVersion(input.history),
     to: input.version,
     template: template && changeOf(template, byName.get(template.name), input.states),
-    changes: input.rendered.filter((u) => u.role === 'unit').map((u) => changeOf(u, byName.get(u.name), input.states)),
+    changes: input.rendered.filter((u) => u.role === 'unit').map((u) => failedLastTime(changeOf(u, byName.get(u.name), input.states))),
     remove: input.units.filter((u) => serviceOfUnit(u.name) === input.service && !wanted.has(u.name)).map((u) => u.name).sort(),
   };
 }

@@ -1,6 +1,6 @@
 import { UsageError } from '../../errors.js';
-import { TAG_PATTERN, type ServiceSpec } from '../../units/catalog-schema.js';
-import { renderService } from '../../units/render-units.js';
+import { TAG_PATTERN, type Catalog, type ServiceSpec } from '../../units/catalog-schema.js';
+import { renderService, type RenderedUnit } from '../../units/render-units.js';
 import type { JobContext } from '../job-kind.js';
 import { fleetContext, serviceSpec, type FleetContext } from './fleet-context.js';
 import { planDeploy, type DeployPlan } from './plan-deploy.js';
@@ -29,8 +29,16 @@ export async function prepareDeploy(
     fc.scheduler.states({ signal: ctx.signal }),
     fc.deployments.list({ service: input.service, limit: 20 }),
   ]);
-  const plan = planDeploy({ service: input.service, version, rendered: renderService(input.service, fc.catalog, version), units, states, history });
+  const plan = planDeploy({ service: input.service, version, rendered: renderedUnitsOf(fc.catalog, input.service, version), units, states, history });
   return { fc, spec, plan: input.from ? { ...plan, from: input.from } : plan };
+}
+
+/**
+ * A service's units as deploy submits them (the catalog's version unless given): what converge and
+ * drift compare fleet with too, so the three never disagree about a unit's file.
+ */
+export function renderedUnitsOf(catalog: Catalog, service: string, version?: string): RenderedUnit[] {
+  return renderService(service, catalog, version);
 }
 
 /** True when nothing would change: every unit kept, nothing removed. */

@@ -77,3 +77,9 @@ export const launchTemplate = (p: { LaunchTemplateData: LaunchTemplateData }): R
   type: 'AWS::EC2::LaunchTemplate',
   properties: p,
 });
+
+/** A network interface of its own: it keeps its fixed private address while instances come and go. */
+export const networkInterface = (p: { SubnetId: Val<string>; PrivateIpAddress: string; GroupSet: Array<Val<string>>; Description: string; Tags: Tag[] }): ResourceDef<'Id' | 'PrimaryPrivateIpAddress'> => ({
+  type: 'AWS::EC2::NetworkInterface',
+  properties: p,
+});

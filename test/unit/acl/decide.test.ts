@@ -17,12 +17,15 @@ const policy = aclPolicySchema.parse({
   ],
 });
 
-const OPS = { id: 'C0OPS', name: 'ops' };
-const DEV_OPS = { id: 'C0DEVOPS', name: 'dev-ops' };
+/** Channels as commands/resolve-channel.ts resolves them: `configured` is their key under `channels:`. */
+const OPS = { id: 'C0OPS', name: 'ops', configured: 'ops' };
+const DEV_OPS = { id: 'C0DEVOPS', name: 'dev-ops', configured: 'dev-ops' };
 const RANDOM = { id: 'C0RANDOM', name: 'random' };
-const LAB = { id: 'C0LAB', name: 'lab' };
-/** The console passes the channel name as its id too. */
-const CONSOLE_OPS = { id: 'ops', name: 'ops' };
+const LAB = { id: 'C0LAB', name: 'lab', configured: 'lab' };
+/** The console passes the channel name as its id too (a configured channel without an id). */
+const CONSOLE_OPS = { id: 'ops', name: 'ops', configured: 'ops' };
+/** Not the configured #ops: another channel (or another workspace's) that is merely named so. */
+const LOOKALIKE_OPS = { id: 'C9', name: 'ops' };
 
 type Row = [label: string, user: string, verb: Verb, target: string | undefined, channel: AclRequest['channel'], env: string, expected: { rule: string } | { reason: string }];
 
@@ -31,7 +34,16 @@ const rows: Row[] = [
   ['sre member, any verb, by group', 'U_ALICE', 'failover', 'postgres', OPS, 'prod', { rule: 'sre-everything' }],
   ['other sre member', 'U_BOB', 'stack', 'stack', DEV_OPS, 'staging', { rule: 'sre-everything' }],
   ['channel listed with #', 'U_ALICE', 'deploy', 'gerrit', DEV_OPS, 'prod', { rule: 'sre-everything' }],
-  ['channel name matched case-insensitively', 'U_ALICE', 'locks', undefined, { id: 'C9', name: 'OPS' }, 'prod', { rule: 'sre-everything' }],
+  ['configured channel matched case-insensitively', 'U_ALICE', 'locks', undefined, { id: 'C0OPS', name: 'ops', configured: 'OPS' }, 'prod', { rule: 'sre-everything' }],
+  ['configured channel, whatever Slack now calls it', 'U_ALICE', 'locks', undefined, { id: 'C0OPS', name: 'renamed', configured: 'ops' }, 'prod', { rule: 'sre-everything' }],
+  ['a channel merely named like a configured one is not it', 'U_ALICE', 'locks', undefined, LOOKALIKE_OPS, 'prod', {
+    reason: '`locks` is not allowed for you in #ops (you may run it in #ops, #dev-ops); this is not the #ops devbot is configured for (configured channels are matched by their id)',
+  }],
+  ['an id entry is never compared with a channel name', 'U_CAROL', 'status', undefined, { id: 'C7', name: 'c0ops' }, 'prod', { reason: '`status` is not allowed for you in #c0ops (you may run it in #dev-ops, C0OPS, #lab)' }],
+  ['Slack Connect refused in a channel that does not allow it', 'U_ALICE', 'locks', undefined, { ...OPS, external: 'you are signed in to workspace T0OTHER' }, 'prod', {
+    reason: 'devbot does not take commands from outside its own Slack workspace: you are signed in to workspace T0OTHER. (A channel meant for Slack Connect can allow them: `channels.ops.allowShared: true`.)',
+  }],
+  ['Slack Connect allowed where the channel says so', 'U_ALICE', 'locks', undefined, { ...OPS, external: 'shared', allowShared: true }, 'prod', { rule: 'sre-everything' }],
   ['console channel (id = name)', 'U_ALICE', 'jobs', undefined, CONSOLE_OPS, 'prod', { rule: 'sre-everything' }],
   ['sre outside their channels', 'U_ALICE', 'deploy', 'gerrit', RANDOM, 'prod', { reason: '`deploy` is not allowed for you in #random (you may run it in #ops, #dev-ops)' }],
   // devs: verbs, channels, environments
@@ -102,7 +114,7 @@ describe('decide', () => {
 
 describe('allowedVerbs', () => {
   const cases: Array<[string, string, AclRequest['channel'], string, Verb[]]> = [
-    ['sre in ops', 'U_ALICE', OPS, 'prod', ['status', 'help', 'can-i', 'deploy', 'rollback', 'deployments', 'stack', 'units', 'failover', 'jobs', 'cancel', 'locks', 'audit', 'alerts', 'silence']],
+    ['sre in ops', 'U_ALICE', OPS, 'prod', ['status', 'help', 'can-i', 'deploy', 'rollback', 'deployments', 'stack', 'units', 'failover', 'jobs', 'cancel', 'locks', 'audit', 'alerts', 'silence', 'etcd', 'converge', 'drift']],
     ['dev in dev-ops, staging', 'U_CAROL', DEV_OPS, 'staging', ['status', 'help', 'can-i', 'deploy', 'rollback']],
     ['dev in ops, prod', 'U_CAROL', OPS, 'prod', ['status', 'help', 'can-i']],
     ['dev in random', 'U_CAROL', RANDOM, 'prod', ['help', 'can-i']],

@@ -1,3 +1,4 @@
+import type { AclChannel } from '../../../src/acl/decide.js';
 import { availabilityFor } from '../../../src/commands/availability.js';
 import { aclPolicySchema } from '../../../src/acl/policy.js';
 
@@ -12,9 +13,10 @@ export const policy = aclPolicySchema.parse({
   ],
 });
 
-export const OPS = { id: 'C0OPS', name: 'ops' };
-export const DEV_OPS = { id: 'C0DEVOPS', name: 'dev-ops' };
-export const RANDOM = { id: 'C0RANDOM', name: 'random' };
+/** Resolved as commands/resolve-channel.ts does: `configured` is the channel's key under `channels:`. */
+export const OPS: AclChannel = { id: 'C0OPS', name: 'ops', configured: 'ops' };
+export const DEV_OPS: AclChannel = { id: 'C0DEVOPS', name: 'dev-ops', configured: 'dev-ops' };
+export const RANDOM: AclChannel = { id: 'C0RANDOM', name: 'random' };
 
 /** A process where only the `status` job kind is registered (local verbs are always available). */
 export const isAvailable = availabilityFor({ status: true });

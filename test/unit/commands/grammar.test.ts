@@ -8,7 +8,7 @@ describe('GRAMMAR', () => {
     const spec = GRAMMAR[verb];
     expect(spec.verb).toBe(verb);
     expect(spec.usage.startsWith(`/dev ${verb}`)).toBe(true);
-    const flagsInUsage = [...spec.usage.matchAll(/--([a-z]+)/g)].map((m) => m[1]);
+    const flagsInUsage = [...spec.usage.matchAll(/--([a-z][a-z-]*)/g)].map((m) => m[1]);
     expect(flagsInUsage).toEqual([...spec.flags]);
     for (const flag of spec.flags) {
       const value = FLAGS[flag];
@@ -36,6 +36,9 @@ describe('GRAMMAR', () => {
       audit: 'local',
       alerts: 'local',
       silence: 'local',
+      etcd: 'job',
+      converge: 'job',
+      drift: 'job',
     });
     expect(GRAMMAR.status.jobKind).toBe('status');
   });

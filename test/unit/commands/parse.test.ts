@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Command } from '../../../src/commands/command.js';
 import { GRAMMAR, OVERVIEW_USAGE } from '../../../src/commands/grammar.js';
 import { parseCommand } from '../../../src/commands/parse.js';
-import { UsageError } from '../../../src/errors.js';
+import { ConfigError, UsageError } from '../../../src/errors.js';
+import { parseCatalog } from '../../../src/units/load-catalog.js';
 
 function usageErrorOf(text: string): UsageError {
   try {
@@ -26,7 +27,8 @@ describe('parseCommand accepts', () => {
     ['can-i not even a command', { verb: 'can-i', command: 'not even a command' }],
     ['deploy gerrit', { verb: 'deploy', service: 'gerrit', yes: false }],
     ['deploy gerrit --version 3.9.1 --env prod --yes', { verb: 'deploy', service: 'gerrit', version: '3.9.1', env: 'prod', yes: true }],
-    ['deploy gerrit --version=1.4.2+g1a2b3c', { verb: 'deploy', service: 'gerrit', version: '1.4.2+g1a2b3c', yes: false }],
+    ['deploy gerrit --version=1.4.2-g1a2b3c', { verb: 'deploy', service: 'gerrit', version: '1.4.2-g1a2b3c', yes: false }],
+    ['deploy gerrit --version _build.7', { verb: 'deploy', service: 'gerrit', version: '_build.7', yes: false }],
     ['deploy --yes gerrit', { verb: 'deploy', service: 'gerrit', yes: true }],
     ['rollback gerrit', { verb: 'rollback', service: 'gerrit', yes: false }],
     ['rollback gerrit --env staging --yes', { verb: 'rollback', service: 'gerrit', env: 'staging', yes: true }],
@@ -119,7 +121,12 @@ describe('parseCommand rejects with a usage error that says what is wrong', () =
     ['empty quoted name', 'deploy ""', /^An empty argument is not a valid service name/, deployUsage],
     ['quoted flag is not a flag', 'deploy "--yes"', /^`--yes` is not a valid service name/, deployUsage],
     ['unsafe env', 'status --env "prod;rm"', /^`prod;rm` is not a valid environment name for --env/, GRAMMAR.status.usage],
-    ['unsafe version', 'deploy gerrit --version $(id)', /^`\$\(id\)` is not a valid version for --version: .*, or \+\.$/, deployUsage],
+    ['unsafe version', 'deploy gerrit --version $(id)', /^`\$\(id\)` is not a valid version for --version: a docker tag is 1–128 letters, digits and _ \. -, not starting with \. or -\.$/, deployUsage],
+    // Docker refuses these tags: refused here, before a confirmation or a job, not inside the job.
+    ['semver build metadata (+) in a version', 'deploy gerrit --version 1.4.2+g1a2b3c', /^`1\.4\.2\+g1a2b3c` is not a valid version for --version: a docker tag/, deployUsage],
+    ['@ in a version', 'deploy gerrit --version 1.0@sha', /^`1\.0@sha` is not a valid version for --version: a docker tag/, deployUsage],
+    [': in a version', 'deploy gerrit --version team:1', /^`team:1` is not a valid version for --version: a docker tag/, deployUsage],
+    ['a version of 129 characters', `deploy gerrit --version ${'a'.repeat(129)}`, /is not a valid version for --version: a docker tag/, deployUsage],
     ['unsafe job id', 'cancel 1042;', /^`1042;` is not a valid job id/, GRAMMAR.cancel.usage],
     ['unsafe candidate', 'failover pg --to pg/2', /^`pg\/2` is not a valid candidate name for --to/, GRAMMAR.failover.usage],
     ['name too long', `deploy ${'a'.repeat(101)}`, /is not a valid service name/, deployUsage],
@@ -168,5 +175,28 @@ describe('echoed user text in errors', () => {
     for (const text of ['status\u001b]0;pwned\u0007', 'deploy \u202eevil', 'x\u0000'.repeat(10)]) {
       expect(usageErrorOf(text).userFacing).not.toMatch(/[\p{Cc}\p{Cf}]/u);
     }
+  });
+});
+
+describe('a --version is a version the catalog accepts, and nothing else', () => {
+  const catalogTakes = (version: string): boolean => {
+    try {
+      parseCatalog(`services:\n  app:\n    image: team/app\n    version: ${JSON.stringify(version)}\n`);
+      return true;
+    } catch (e) {
+      if (e instanceof ConfigError) return false;
+      throw e;
+    }
+  };
+  const commandTakes = (version: string): boolean => {
+    try {
+      return (parseCommand(`deploy app --version "${version}"`) as { version?: string }).version === version;
+    } catch (e) {
+      if (e instanceof UsageError) return false;
+      throw e;
+    }
+  };
+  it.each(['1', '3.9.1', 'v1.2.3-rc.1', '_build', 'latest', 'a'.repeat(128), '1.4.2+g1a2b3c', '1.0@sha', 'team:1', 'a/b', '.hidden', '-x', 'a'.repeat(129), 'é', 'a b'])('%s', (version) => {
+    expect(commandTakes(version)).toBe(catalogTakes(version));
   });
 });

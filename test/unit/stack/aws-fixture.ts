@@ -27,7 +27,7 @@ export const FULL_AWS = {
     natGateway: true,
     nodeSubnets: 'private',
   },
-  etcd: { initialCluster: '10.20.10.10=http://10.20.10.10:2380,10.20.11.10=http://10.20.11.10:2380,10.20.12.10=http://10.20.12.10:2380' },
+  etcd: { initialCluster: ['10.20.10.10', '10.20.11.10', '10.20.12.10', '10.20.10.11', '10.20.11.11'].map((ip) => `${ip}=http://${ip}:2380`).join(',') },
   groups: { main: { size: 5, instanceType: 'm5.large' }, worker: { min: 2, max: 12, desired: 4 }, data: { size: 3, volumeSizeGb: 500 } },
   servicePorts: [{ name: 'https', port: 443 }, { name: 'dns', port: 53, protocol: 'udp', cidr: '10.0.0.0/8' }, { name: 'range', port: 30000, toPort: 30100 }],
   tags: { team: 'platform', cost: 'ops' },

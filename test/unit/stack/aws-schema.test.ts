@@ -10,7 +10,7 @@ const issues = (extra: Record<string, unknown>) => {
 };
 
 describe('environments.<env>.aws', () => {
-  it('needs only an image, the SSH CIDR and etcd bootstrap; the rest has defaults', () => {
+  it('needs only an image and the SSH CIDR; the rest has defaults', () => {
     const aws = awsSchema.parse(MINIMAL_AWS);
     expect(aws.groups).toEqual({
       main: { size: 3, instanceType: 't3.medium', volumeSizeGb: 30 },
@@ -29,10 +29,25 @@ describe('environments.<env>.aws', () => {
     expect(issues({ groups: { worker: { min: 3, desired: 2, max: 6 } } })).toEqual(['groups.worker: worker sizes must satisfy min ≤ desired ≤ max']);
   });
 
-  it('takes exactly one of a discovery URL or an initial cluster', () => {
-    expect(issues({ etcd: {} })).toEqual(['etcd: give exactly one of discoveryUrl or initialCluster']);
-    expect(issues({ etcd: { discoveryUrl: 'https://discovery.etcd.io/x', initialCluster: 'a=http://10.0.0.1:2380' } })).toEqual(['etcd: give exactly one of discoveryUrl or initialCluster']);
+  it('needs no etcd keys: an etcd 3.4/3.5 image, and optionally a discovery URL and the members by hand', () => {
+    expect(awsSchema.parse({ ...MINIMAL_AWS, etcd: undefined }).etcd).toEqual({ image: 'quay.io/coreos/etcd:v3.5.17' });
+    // Kept from before: a discovery URL, now for the first boot only.
+    expect(awsSchema.parse(MINIMAL_AWS).etcd).toEqual({ image: 'quay.io/coreos/etcd:v3.5.17', discoveryUrl: MINIMAL_AWS.etcd.discoveryUrl });
+    expect(issues({ etcd: { image: 'quay.io/coreos/etcd:v3.6.0' } })).toEqual(['etcd.image: an etcd 3.4 or 3.5 image such as quay.io/coreos/etcd:v3.5.17 (fleet needs the v2 API, which etcd 3.6 removed)']);
+    expect(issues({ etcd: { discoveryUrl: 'http://discovery.etcd.io/x' } })).toEqual(['etcd.discoveryUrl: use an https discovery URL']);
+  });
+
+  it('takes the members by hand only one per main node, each at a usable address of a node subnet', () => {
+    const cluster = (...ips: string[]) => ({ etcd: { initialCluster: ips.map((ip, i) => `m${i}=http://${ip}:2380`).join(',') } });
+    expect(issues(cluster('10.0.0.10', '10.0.16.10', '10.0.32.10'))).toEqual([]);
     expect(issues({ etcd: { initialCluster: 'a=10.0.0.1' } })).toEqual(['etcd.initialCluster: write name=http://ip:2380 pairs separated by commas']);
+    expect(issues(cluster('10.0.0.10', '10.0.16.10'))).toEqual(['etcd.initialCluster: list one member per main node: groups.main.size is 3, initialCluster has 2']);
+    expect(issues(cluster('10.0.0.10', '10.0.16.10', '10.0.0.10'))).toEqual(['etcd.initialCluster: address 10.0.0.10 is listed twice']);
+    // 10.0.128.0/20 is a private subnet, the nodes run in the public ones; .1 is EC2's router.
+    expect(issues(cluster('10.0.0.10', '10.0.16.1', '10.0.128.10'))).toEqual([
+      'etcd.initialCluster: 10.0.16.1 (m1) is not a usable address of the public subnets the nodes run in (10.0.0.0/20, 10.0.16.0/20, 10.0.32.0/20)',
+      'etcd.initialCluster: 10.0.128.10 (m2) is not a usable address of the public subnets the nodes run in (10.0.0.0/20, 10.0.16.0/20, 10.0.32.0/20)',
+    ]);
   });
 
   it('checks CIDR blocks, subnets inside the VPC, zones and NAT for private nodes', () => {

@@ -7,8 +7,13 @@ import { awsConfig, FULL_AWS } from './aws-fixture.js';
 type Props = Record<string, unknown>;
 const props = (t: CfnTemplate, id: string) => t.Resources[id]!.Properties as Props;
 const ofType = (t: CfnTemplate, type: string) => Object.entries(t.Resources).filter(([, r]) => r.Type === type);
-const userData = (t: CfnTemplate, role: 'Main' | 'Worker' | 'Data') =>
-  parse(((props(t, `${role}LaunchTemplate`)['LaunchTemplateData'] as Props)['UserData'] as { 'Fn::Base64': string })['Fn::Base64']) as { coreos: { etcd2: Props; fleet: Props } };
+interface CloudConfig {
+  write_files?: Array<{ path: string; content: string }>;
+  coreos: { etcd2?: Props; fleet: Props; units: Array<{ name: string; command?: string; content?: string }> };
+}
+const userDataText = (t: CfnTemplate, role: 'Main' | 'Worker' | 'Data') =>
+  ((props(t, `${role}LaunchTemplate`)['LaunchTemplateData'] as Props)['UserData'] as { 'Fn::Base64': string })['Fn::Base64'];
+const userData = (t: CfnTemplate, role: 'Main' | 'Worker' | 'Data') => parse(userDataText(t, role)) as CloudConfig;
 const ingress = (t: CfnTemplate, id: string) => props(t, id)['SecurityGroupIngress'] as Props[];
 
 describe('the cluster template, from config', () => {
@@ -51,17 +56,43 @@ describe('the cluster template, from config', () => {
     expect(props(minimal, 'MainGroup')['VPCZoneIdentifier']).toEqual([{ Ref: 'PublicSubnet1' }, { Ref: 'PublicSubnet2' }, { Ref: 'PublicSubnet3' }]);
   });
 
-  it('gives each role its cloud-config: main nodes are etcd members, the others run an etcd proxy', () => {
+  it('gives each role its cloud-config: main nodes run etcd v3 members at fixed addresses, the others a v3 ambassador; fleet reaches the members', () => {
+    const urls = 'http://10.0.0.10:2379,http://10.0.16.10:2379,http://10.0.32.10:2379';
     const main = userData(minimal, 'Main');
-    expect(main.coreos.etcd2).toMatchObject({ discovery: 'https://discovery.etcd.io/3e86b59982e49066c5d813af1c2e2579', 'listen-peer-urls': 'http://$private_ipv4:2380' });
-    expect(main.coreos.etcd2['proxy']).toBeUndefined();
-    expect(main.coreos.fleet['metadata']).toBe('role=main,environment=prod');
+    expect(main.coreos.etcd2).toBeUndefined();
+    expect(main.coreos.units.map((u) => [u.name, u.command])).toEqual([
+      ['etcd-address.service', undefined], ['etcd-join.service', 'start'], ['etcd-member.service', undefined], ['fleet.service', 'start'],
+    ]);
+    expect(main.write_files?.map((f) => f.path)).toEqual(['/opt/devbot/bin/etcd-address', '/opt/devbot/bin/etcd-join']);
+    expect(main.coreos.fleet).toEqual({ 'public-ip': '$private_ipv4', metadata: 'role=main,environment=prod', 'etcd-servers': urls });
     const worker = userData(minimal, 'Worker');
-    expect(worker.coreos.etcd2).toEqual({ proxy: 'on', discovery: 'https://discovery.etcd.io/3e86b59982e49066c5d813af1c2e2579', 'listen-client-urls': 'http://127.0.0.1:2379' });
-    expect(worker.coreos.fleet).toMatchObject({ metadata: 'role=worker,environment=prod', 'etcd-servers': 'http://127.0.0.1:2379' });
+    expect(worker.write_files).toBeUndefined();
+    expect(worker.coreos.units.map((u) => u.name)).toEqual(['etcd-grpc-proxy.service', 'fleet.service']);
+    expect(worker.coreos.fleet).toMatchObject({ metadata: 'role=worker,environment=prod', 'etcd-servers': urls });
     expect(userData(minimal, 'Data').coreos.fleet['metadata']).toBe('role=data,environment=prod');
-    expect(userData(full, 'Main').coreos.etcd2).toMatchObject({ name: '$private_ipv4', 'initial-cluster': FULL_AWS.etcd.initialCluster, 'initial-cluster-state': 'new' });
-    expect(userData(full, 'Worker').coreos.etcd2).toMatchObject({ proxy: 'on', 'initial-cluster': FULL_AWS.etcd.initialCluster });
+    // Configured members keep their names and addresses.
+    expect(userData(full, 'Worker').coreos.fleet['etcd-servers']).toBe('http://10.20.10.10:2379,http://10.20.11.10:2379,http://10.20.12.10:2379,http://10.20.10.11:2379,http://10.20.11.11:2379');
+  });
+
+  it('gives each etcd member a network interface of its own, with its fixed address, in its zone', () => {
+    const interfaces = ofType(minimal, 'AWS::EC2::NetworkInterface').map(([id, r]) => [id, (r.Properties as Props)['SubnetId'], (r.Properties as Props)['PrivateIpAddress']]);
+    expect(interfaces).toEqual([
+      ['EtcdAddress1', { Ref: 'PublicSubnet1' }, '10.0.0.10'], ['EtcdAddress2', { Ref: 'PublicSubnet2' }, '10.0.16.10'], ['EtcdAddress3', { Ref: 'PublicSubnet3' }, '10.0.32.10'],
+    ]);
+    expect(props(minimal, 'EtcdAddress2')).toMatchObject({
+      GroupSet: [{ 'Fn::GetAtt': ['FleetSecurityGroup', 'GroupId'] }, { 'Fn::GetAtt': ['EtcdSecurityGroup', 'GroupId'] }],
+      Tags: [{ Key: 'Name', Value: 'devbot-prod-main-2' }, { Key: 'devbot:etcd-member', Value: 'main-2' }, { Key: 'devbot:stack', Value: 'devbot-prod' }],
+    });
+    // Five members in private subnets, as configured; nine derived ones: three per zone.
+    expect(ofType(full, 'AWS::EC2::NetworkInterface').map(([, r]) => [(r.Properties as Props)['SubnetId'], (r.Properties as Props)['PrivateIpAddress']])).toEqual([
+      [{ Ref: 'PrivateSubnet1' }, '10.20.10.10'], [{ Ref: 'PrivateSubnet2' }, '10.20.11.10'], [{ Ref: 'PrivateSubnet3' }, '10.20.12.10'],
+      [{ Ref: 'PrivateSubnet1' }, '10.20.10.11'], [{ Ref: 'PrivateSubnet2' }, '10.20.11.11'],
+    ]);
+    const nine = buildClusterTemplate('prod', awsConfig({ groups: { main: { size: 9 } } }));
+    expect(ofType(nine, 'AWS::EC2::NetworkInterface').map(([, r]) => (r.Properties as Props)['PrivateIpAddress'])).toEqual([
+      '10.0.0.10', '10.0.16.10', '10.0.32.10', '10.0.0.11', '10.0.16.11', '10.0.32.11', '10.0.0.12', '10.0.16.12', '10.0.32.12',
+    ]);
+    expect(minimal.Outputs['EtcdClientUrls']!.Value).toBe('http://10.0.0.10:2379,http://10.0.16.10:2379,http://10.0.32.10:2379');
   });
 
   it('opens etcd client to every node, etcd peer between main nodes, SSH from the allowed CIDR, and the service ports', () => {
@@ -91,13 +122,16 @@ describe('the cluster template, from config', () => {
   it('tags resources with the stack name and role, and outputs what the status report and operators need', () => {
     expect(props(full, 'Vpc')['Tags']).toEqual([{ Key: 'Name', Value: 'cluster-prod-vpc' }]);
     expect(props(minimal, 'WorkerGroup')['Tags']).toEqual([{ Key: 'Name', Value: 'devbot-prod-worker', PropagateAtLaunch: false }, { Key: 'devbot:role', Value: 'worker', PropagateAtLaunch: false }]);
-    expect(Object.keys(minimal.Outputs)).toEqual(['VpcId', 'PublicSubnetIds', 'PrivateSubnetIds', 'FleetSecurityGroupId', 'MainGroupName', 'WorkerGroupName', 'DataGroupName']);
+    expect(Object.keys(minimal.Outputs)).toEqual(['VpcId', 'PublicSubnetIds', 'PrivateSubnetIds', 'FleetSecurityGroupId', 'MainGroupName', 'WorkerGroupName', 'DataGroupName', 'EtcdClientUrls']);
     expect(minimal.Outputs['MainGroupName']!.Value).toEqual({ Ref: 'MainGroup' });
   });
 
-  it('is deterministic and fits in an inline TemplateBody', () => {
+  it('is deterministic, fits in an inline TemplateBody, and its user data in what EC2 takes', () => {
     expect(templateBody(buildClusterTemplate('prod', awsConfig(FULL_AWS)))).toBe(templateBody(full));
-    expect(templateBody(full).length).toBeLessThan(TEMPLATE_BODY_LIMIT / 2);
+    // Room to grow: the main nodes' boot scripts are most of it.
+    expect(templateBody(full).length).toBeLessThan(TEMPLATE_BODY_LIMIT * 0.6);
+    // EC2 refuses user data over 16 KB (before base64).
+    for (const role of ['Main', 'Worker', 'Data'] as const) expect(Buffer.byteLength(userDataText(full, role))).toBeLessThan(12_000);
     expect(templateBody(buildClusterTemplate('staging', awsConfig()))).not.toBe(templateBody(minimal));
   });
 });

@@ -27,7 +27,7 @@ describe('devbot render template', () => {
     const template = JSON.parse(out) as { Description: string };
     expect(template.Description).toMatch(/^devbot cluster for prod/);
     expect(validateTemplate(template)).toEqual([]);
-    expect(err).toMatch(/^prod: 30 resources, \d+ bytes as sent \(CloudFormation's limit: 51200\)\.\n$/);
+    expect(err).toMatch(/^prod: 33 resources, \d+ bytes as sent \(CloudFormation's limit: 51200\)\.\n$/);
   });
 
   it('asks for --env when several environments have one, and says how to configure AWS when none has', () => {

@@ -11,7 +11,7 @@ import { cfnSpec, validateTemplate } from './cfn-spec-validator.js';
 describe('generated templates against the CloudFormation resource specification', () => {
   const variants: Array<[string, Record<string, unknown>]> = [
     ['minimal config (defaults)', {}],
-    ['everything on: NAT, private nodes, named zones, static etcd, key, profile, ports', FULL_AWS],
+    ['everything on: NAT, private nodes, named zones, configured etcd members, key, profile, ports', FULL_AWS],
     ['largest main group, empty data group', { groups: { main: { size: 9 }, data: { size: 0 } } }],
     ['a /24 VPC cut into /28 subnets', { network: { vpcCidr: '192.168.7.0/24' } }],
   ];
@@ -27,7 +27,7 @@ describe('generated templates against the CloudFormation resource specification'
     const types = new Set(Object.values(buildClusterTemplate('prod', awsConfig({ network: { natGateway: true } })).Resources).map((r) => r.Type));
     expect([...types].sort()).toEqual([
       'AWS::AutoScaling::AutoScalingGroup', 'AWS::EC2::EIP', 'AWS::EC2::InternetGateway', 'AWS::EC2::LaunchTemplate', 'AWS::EC2::NatGateway',
-      'AWS::EC2::Route', 'AWS::EC2::RouteTable', 'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::Subnet',
+      'AWS::EC2::NetworkInterface', 'AWS::EC2::Route', 'AWS::EC2::RouteTable', 'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::Subnet',
       'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::VPC', 'AWS::EC2::VPCGatewayAttachment',
     ]);
   });

@@ -44,6 +44,13 @@ describe('the service catalog', () => {
     ['a bad port', svc('    ports: ["80-81"]\n'), 'services.app.ports.0: a port is'],
     ['a tag docker refuses', svc('').replace('version: "1"', 'version: "1 0"'), 'services.app.version: a docker tag'],
     ['an unknown field', svc('    replicas: 2\n'), 'Unrecognized key'],
+    // A newline written into the unit would start a line of its own: here, a second [X-Fleet] option.
+    ['a newline in a machineMetadata value', svc('    placement: { machineMetadata: { role: "main\\nGlobal=true" } }\n'), 'services.app.placement.machineMetadata.role: a metadata value: no spaces, newlines or control characters'],
+    ['a space in a machineMetadata value (fleet splits on it)', svc('    placement: { machineMetadata: { role: [main, "worker disk=ssd"] } }\n'), 'services.app.placement.machineMetadata.role.1: a metadata value'],
+    ['a control character in a volume', svc('    volumes: ["/srv/a\\u0007:/data"]\n'), 'services.app.volumes.0: no control characters'],
+    ['a start timeout of zero', svc('    startTimeoutMs: 0\n'), 'services.app.startTimeoutMs'],
+    ['a line separator in the description', svc('    description: "one\\u2028two"\n'), 'services.app.description: no control characters'],
+    ['a newline in an env value', svc('    env: { MODE: "a\\nExecStartPre=/bin/evil" }\n'), 'services.app.env.MODE: no control characters'],
   ])('refuses %s in the schema', (_what, yaml, expected) => {
     expect(problems(yaml).join('\n')).toContain(expected);
   });
@@ -71,6 +78,17 @@ describe('rendering', () => {
     const differing = b!.options.filter((o, i) => o.value !== a!.options[i]!.value).map((o) => o.name);
     expect(differing).toEqual(['Description', 'ExecStartPre', 'ExecStart']);
     expect(b!.text).toContain('team/agent:2');
+  });
+
+  it("sets TimeoutStartSec= from the environment's fleet.startTimeoutMs, and from a service's own startTimeoutMs over it", () => {
+    const timeout = (service: string, opts?: { startTimeoutMs?: number }) =>
+      renderService(service, catalog, undefined, opts)[0]!.options.find((o) => o.name === 'TimeoutStartSec')?.value;
+    expect(timeout('agent')).toBe('5min');
+    expect(timeout('agent', { startTimeoutMs: 600_000 })).toBe('10min');
+    expect(timeout('agent', { startTimeoutMs: 45_000 })).toBe('45s');
+    expect(timeout('agent', { startTimeoutMs: 1_500 })).toBe('1500ms');
+    expect(timeout('sidekick', { startTimeoutMs: 60_000 })).toBe('10min');
+    expect(timeout('pair')).toBe('90500ms');
   });
 
   it('names secrets and their env file, never a value', () => {

@@ -1,0 +1,34 @@
+/**
+ * The EC2 machines of an environment's stack, as a replacement needs them: where a lost machine
+ * was, and which machines its autoscaling group runs now. Every method fails with
+ * UpstreamError('ec2' | 'autoscaling') saying what AWS answered, or AwsNotConfiguredError.
+ */
+import type { ReadOptions } from './stacks.js';
+
+export interface GroupInstance {
+  id: string;
+  /** Availability zone, e.g. eu-west-1b. */
+  zone: string;
+  /** Absent while EC2 has not given it one yet. */
+  privateIp?: string;
+  /** The group's lifecycle state: InService, Pending, Terminating… */
+  lifecycleState: string;
+  /** Healthy or Unhealthy, as the group judges it. */
+  healthStatus: string;
+  launchedAt: Date;
+}
+
+export interface Instances {
+  /**
+   * The zone of the machine that has, or had, this private IP: from EC2's instance list (which
+   * keeps terminated instances for a while), else from the stack's subnet whose block holds the IP.
+   * Undefined when neither knows it.
+   */
+  zoneOf(stackName: string, privateIp: string, opts?: ReadOptions): Promise<string | undefined>;
+  /**
+   * The instances of the stack's autoscaling group with this logical id (MainGroup…), with their
+   * private IPs and launch times. Fails with UpstreamError('autoscaling', retryable: false) when the
+   * stack has no such group.
+   */
+  groupInstances(stackName: string, logicalId: string, opts?: ReadOptions): Promise<GroupInstance[]>;
+}
