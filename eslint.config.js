@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 const MESSAGE = 'Import SDKs only under src/adapters/; depend on a port instead.';
-const SDK_PACKAGES = ['etcd3', 'cockatiel', 'bullmq', 'ioredis', 'pino', 'prom-client'];
+const SDK_PACKAGES = ['etcd3', 'cockatiel', 'bullmq', 'ioredis', 'pino', 'prom-client', 'bottleneck', 'ssh2', 'ws'];
 const SDK_SCOPES = ['@slack/*', '@aws-sdk/*', '@bull-board/*'];
 
 export default tseslint.config(
