@@ -15,9 +15,12 @@ import { createRedisAudit } from './adapters/redis/redis-audit.js';
 import { createRedisBackupAttempts } from './adapters/redis/redis-backup-attempts.js';
 import { createRedisConsoleListeners } from './adapters/redis/redis-console-listeners.js';
 import { createRedisConfirmations } from './adapters/redis/redis-confirmations.js';
+import { createRedisEventClaims } from './adapters/redis/redis-event-claims.js';
 import { createRedisJobState } from './adapters/redis/redis-job-state.js';
 import { createRedisLocks } from './adapters/redis/redis-locks.js';
+import { createRateBudget } from './adapters/slack/rate-budget.js';
 import { createSlackChat } from './adapters/slack/slack-chat.js';
+import { createRemote } from './adapters/ssh/create-remote.js';
 import { createWebClient } from './adapters/slack/web-client.js';
 import { awsConfigOf } from './config/aws-schema.js';
 import { backupHowTo } from './config/backup-schema.js';
@@ -107,6 +110,7 @@ export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics
     (d) => d.close(),
   );
 
+  const jobState = createRedisJobState(redis, prefix);
   const chatFor: Deps['chatFor'] = (transport) => {
     if (transport.kind === 'console') {
       return createStreamChat(redis, prefix, transport.session);
@@ -116,7 +120,15 @@ export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics
       // evaluation for console listeners, say) must still run: only a real post fails.
       if (!config.slack.botToken) return noSlackChat;
       const client = createWebClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, log: log.child({ component: 'slack' }) });
-      slackChat = createSlackChat({ client, log: log.child({ component: 'slack' }), metrics: opts.metrics ?? noMetrics });
+      // The workspace's rate budget, shared in Redis with every other replica, on a connection of its own.
+      const budget = config.slack.rateBudget === 'off' ? undefined : createRateBudget({
+        redis: connectRedis(config.redis.url, 'producer', { commandTimeoutMs: config.redis.commandTimeoutMs }),
+        prefix,
+        log: log.child({ component: 'slack-budget' }),
+        metrics: opts.metrics ?? noMetrics,
+      });
+      if (budget) closers.push(() => budget.close());
+      slackChat = createSlackChat({ client, log: log.child({ component: 'slack' }), metrics: opts.metrics ?? noMetrics, ...(budget ? { budget } : {}) });
     }
     return slackChat;
   };
@@ -141,12 +153,15 @@ export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics
     now: () => new Date(),
     locks: createRedisLocks(redis, prefix),
     audit: createRedisAudit(redis, prefix, config.audit.retentionDays * 24 * 3600_000),
-    jobState: createRedisJobState(redis, prefix),
+    jobState,
+    jobMessages: jobState,
     confirmations: createRedisConfirmations(redis, prefix),
     jobKinds: JOB_KINDS,
     metrics: opts.metrics ?? noMetrics,
     alertStore: createRedisAlertStore(redis, prefix),
     consoleListeners: createRedisConsoleListeners(redis, prefix),
+    eventClaims: createRedisEventClaims(redis, prefix),
+    remoteFor: (environment) => createRemote(environment, config.environments[environment]?.remote, process.env),
     async close() {
       await Promise.all(closers.map((close) => close()));
       await queue.close();

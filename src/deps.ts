@@ -10,16 +10,19 @@ import type { Confirmations } from './ports/confirmations.js';
 import type { Deployments } from './ports/deployments.js';
 import type { Elections } from './ports/elections.js';
 import type { EtcdSnapshots } from './ports/etcd-snapshots.js';
+import type { EventClaims } from './ports/event-claims.js';
 import type { Groups } from './ports/groups.js';
 import type { Instances } from './ports/instances.js';
 import type { Members } from './ports/members.js';
 import type { Stacks } from './ports/stacks.js';
+import type { JobMessages } from './ports/job-messages.js';
 import type { JobStateStore } from './ports/job-state.js';
 import type { Locks } from './ports/locks.js';
 import type { Metrics } from './ports/metrics.js';
 import type { Chat } from './ports/chat.js';
 import type { Cluster } from './ports/cluster.js';
 import type { JobQueue, Transport } from './ports/queue.js';
+import type { Remote } from './ports/remote.js';
 import type { Scheduler } from './ports/scheduler.js';
 import type { SnapshotTools } from './ports/snapshot-tools.js';
 
@@ -68,4 +71,10 @@ export interface Deps {
   alertStore: AlertStore;
   /** Console sessions listening to a channel's alerts. */
   consoleListeners: ConsoleListeners;
+  /** One-time claims on Slack events (mentions, DMs), so a redelivered event runs once. */
+  eventClaims: EventClaims;
+  /** Which job a progress message belongs to (for `@devbot retry` / `rollback` in its thread). */
+  jobMessages: JobMessages;
+  /** SSH to an environment's machines (`/dev logs`, `/dev exec`). Absent in processes (and tests) that never reach a machine; throws ConfigError when the environment has no `remote` section or its key is not set. */
+  remoteFor?(environment: string): Remote;
 }

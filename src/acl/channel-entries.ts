@@ -8,3 +8,9 @@ export const isChannelId = (entry: string): boolean => /^[CGD][A-Z0-9_]+$/.test(
 
 /** A channel name as the config and Slack write it: without '#', lowercase. */
 export const bareName = (channel: string): string => channel.replace(/^#/, '').toLowerCase();
+
+/**
+ * The rule entry for direct messages with devbot. DMs are no channel of the config and '*' does
+ * not cover them: a rule allows them only by naming this entry (`channels: [dm]`).
+ */
+export const DM_ENTRY = 'dm';

@@ -1,5 +1,5 @@
 import { VERB_NAMES, type Verb } from '../commands/verbs.js';
-import { bareName, isChannelId } from './channel-entries.js';
+import { bareName, DM_ENTRY, isChannelId } from './channel-entries.js';
 import type { AclPolicy, AclRule } from './policy.js';
 import { sharedChannelRefusal, type SharedChannelInfo } from './shared-channel.js';
 
@@ -17,6 +17,8 @@ export interface AclChannel extends SharedChannelInfo {
    * channel match only this.
    */
   configured?: string;
+  /** A direct message with devbot: only `dm` entries (or its D… id) cover it, not '*'. */
+  directMessage?: boolean;
 }
 
 export interface AclRequest {
@@ -50,6 +52,7 @@ const covers = (list: readonly string[], value: string): boolean => list.include
  * never compared: another channel, or another workspace's, may carry the same name.
  */
 function coversChannel(list: readonly string[], channel: AclChannel): boolean {
+  if (channel.directMessage) return list.some((c) => bareName(c) === DM_ENTRY || c === channel.id);
   const configured = channel.configured === undefined ? undefined : bareName(channel.configured);
   return list.some((c) => c === '*' || (isChannelId(c) ? c === channel.id : configured !== undefined && bareName(c) === configured));
 }
@@ -104,10 +107,13 @@ export function decide(policy: AclPolicy, principal: Principal, req: AclRequest)
   if (forVerb.length === 0) {
     return deny(`${verb} is not allowed for you anywhere (your rules cover: ${listSome(mine.flatMap((r) => r.verbs))})`);
   }
-  const where = hash(req.channel.name || req.channel.id);
+  const where = req.channel.directMessage ? 'a direct message' : hash(req.channel.name || req.channel.id);
   const inChannel = forVerb.filter((r) => coversChannel(r.channels, req.channel));
   if (inChannel.length === 0) {
     const listed = forVerb.flatMap((r) => r.channels);
+    if (req.channel.directMessage) {
+      return deny(`${verb} is not allowed for you in a direct message (you may run it in ${listSome(listed.map((c) => (c === '*' ? 'any channel' : hash(c))))}; an admin can allow DMs with \`channels: [dm]\` in a rule)`);
+    }
     return deny(`${verb} is not allowed for you in ${where} (you may run it in ${listSome(listed.map(hash))})${lookalike(listed, req.channel)}`);
   }
   const inEnvironment = inChannel.filter((r) => covers(r.environments, req.environment));

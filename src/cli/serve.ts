@@ -33,6 +33,8 @@ export async function runServe(file: string | undefined, opts: { jobKinds?: Deps
     log: log.child({ component: 'slack' }),
     handleCommand: (input) => handleCommand(input, deps),
     handleAction: (input) => handleAction(input, deps),
+    // An hour outlasts Slack's redeliveries of an event (three, within minutes).
+    claimEvent: (key) => deps.eventClaims.claim(key, 3600_000),
     // The Slack port is public: /healthz only (load balancers). The ops routes have a port of their own.
     routes: config.slack.appToken ? [] : [createHealthRoute()],
   });

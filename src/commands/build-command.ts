@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { ALERT_KEY_PATTERN, DURATION_PATTERN, ETCD_ACTIONS, STACK_ACTIONS, UNITS_ACTIONS, type CommandOf } from './command.js';
+import { ALERT_KEY_PATTERN, DURATION_PATTERN, ETCD_ACTIONS, EXEC_ARG_PATTERN, EXEC_WHERE_PATTERN, STACK_ACTIONS, UNITS_ACTIONS, type CommandOf } from './command.js';
 import { echoUserText, quoteUserText } from './echo.js';
 import type { FlagName } from './grammar.js';
 import { checkName, type Args } from './read-args.js';
@@ -159,5 +159,31 @@ export const BUILDERS: Builders = {
   drift: (a) => {
     end(a, []);
     return { verb: 'drift', env: value(a, 'env') };
+  },
+  machines: (a) => {
+    end(a, []);
+    return { verb: 'machines', env: value(a, 'env') };
+  },
+  logs: (a) => {
+    const unit = required(a, 0, 'unit');
+    end(a, ['<unit>']);
+    const lines = value(a, 'lines');
+    if (lines !== undefined && !/^[1-9][0-9]{0,4}$/.test(lines)) throw new UsageError('`--lines` takes a number of lines, 1 to 10000.', a.spec.usage);
+    const since = value(a, 'since');
+    if (since !== undefined && !DURATION_PATTERN.test(since)) throw new UsageError('`--since` takes a duration such as 90s, 10m, 2h or 1d.', a.spec.usage);
+    return { verb: 'logs', unit, ...(lines ? { lines: Math.min(Number(lines), 10_000) } : {}), ...(since ? { since } : {}), env: value(a, 'env') };
+  },
+  exec: (a) => {
+    const where = a.positionals[0];
+    if (where === undefined) throw new UsageError('`exec` needs a <machine|role=R|unit>.', a.spec.usage);
+    if (!EXEC_WHERE_PATTERN.test(where)) throw new UsageError(`${quoteUserText(where)} is not a machine id, IP, unit or role=R.`, a.spec.usage);
+    const entry = a.positionals[1];
+    if (entry === undefined) throw new UsageError(`\`exec ${echoUserText(where)}\` needs an <entry> from the allow-list.`, a.spec.usage);
+    if (!/^[a-z][a-z0-9-]*$/.test(entry)) throw new UsageError(`${quoteUserText(entry)} is not an allow-list entry name (lowercase words).`, a.spec.usage);
+    const args = a.positionals.slice(2);
+    const bad = args.find((v) => !EXEC_ARG_PATTERN.test(v));
+    if (bad !== undefined) throw new UsageError(`${quoteUserText(bad)} is not a valid argument: one word of printable text, up to 200 characters.`, a.spec.usage);
+    if (args.length > 20) throw new UsageError('`exec` takes at most 20 arguments.', a.spec.usage);
+    return { verb: 'exec', where, entry, args, env: value(a, 'env'), yes: yes(a) };
   },
 };

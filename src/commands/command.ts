@@ -28,6 +28,7 @@ const unitsCommand = z.discriminatedUnion('action', [
   z.object({ verb: z.literal('units'), action: z.literal('list'), unit: name.optional(), env }).strict(),
   z.object({ verb: z.literal('units'), action: z.literal('start'), unit: name, env }).strict(),
   z.object({ verb: z.literal('units'), action: z.literal('stop'), unit: name, env }).strict(),
+  z.object({ verb: z.literal('units'), action: z.literal('restart'), unit: name, env }).strict(),
 ]);
 
 export const STACK_ACTIONS = ['create', 'update', 'diff'] as const;
@@ -39,7 +40,12 @@ const etcdCommand = z.discriminatedUnion('action', [
   z.object({ verb: z.literal('etcd'), action: z.literal('replace'), member: name, peerUrl: z.string().regex(PEER_URL_PATTERN).optional(), force: z.boolean(), env, yes }).strict(),
   ...(['members', 'snapshot', 'backups', 'drill', 'recover'] as const).map((action) => z.object({ verb: z.literal('etcd'), action: z.literal(action), env }).strict()),
 ]);
-export const UNITS_ACTIONS = ['list', 'start', 'stop'] as const;
+export const UNITS_ACTIONS = ['list', 'start', 'stop', 'restart'] as const;
+
+/** Where `/dev exec` runs: a machine id or IP, a unit, or `role=worker` (machine metadata). */
+export const EXEC_WHERE_PATTERN = /^(?:[A-Za-z0-9_-]{1,50}=)?[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}$/;
+/** An exec argument: one word of printable text; its entry's pattern decides the rest, in the job, before any connection. */
+export const EXEC_ARG_PATTERN = /^[^\u0000-\u001f\u007f]{1,200}$/;
 
 export const commandSchema = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('status'), env }).strict(),
@@ -61,6 +67,9 @@ export const commandSchema = z.discriminatedUnion('verb', [
   etcdCommand,
   z.object({ verb: z.literal('converge'), only: z.array(name).min(1).optional(), prune: z.boolean(), env, yes }).strict(),
   z.object({ verb: z.literal('drift'), env }).strict(),
+  z.object({ verb: z.literal('machines'), env }).strict(),
+  z.object({ verb: z.literal('logs'), unit: name, lines: z.number().int().min(1).max(10_000).optional(), since: z.string().regex(DURATION_PATTERN).optional(), env }).strict(),
+  z.object({ verb: z.literal('exec'), where: z.string().regex(EXEC_WHERE_PATTERN), entry: z.string().regex(/^[a-z][a-z0-9-]*$/), args: z.array(z.string().regex(EXEC_ARG_PATTERN)).max(20), env, yes }).strict(),
 ]);
 
 export type Command = z.infer<typeof commandSchema>;
@@ -79,7 +88,10 @@ export function commandTarget(cmd: Command): string | undefined {
     case 'failover':
       return cmd.database;
     case 'units':
+    case 'logs':
       return cmd.unit;
+    case 'exec':
+      return cmd.entry;
     case 'stack':
       return 'stack';
     case 'silence':

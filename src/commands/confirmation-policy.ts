@@ -9,6 +9,8 @@ import { isDangerous } from './grammar.js';
  */
 export function needsConfirmation(command: Command, env: EnvironmentConfig): boolean {
   if (isDangerous(command)) return true;
+  // An exec entry says itself whether it is dangerous (environments.<env>.remote.exec.<entry>.dangerous).
+  if (command.verb === 'exec') return env.remote?.exec[command.entry]?.dangerous === true;
   return (command.verb === 'deploy' || command.verb === 'rollback' || command.verb === 'converge') && env.protected;
 }
 

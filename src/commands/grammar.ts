@@ -14,6 +14,8 @@ export const FLAGS = {
   force: {},
   only: { value: 'svc,svc' },
   prune: {},
+  lines: { value: 'N' },
+  since: { value: 'DURATION' },
 } as const satisfies Record<string, { value?: string }>;
 
 export type FlagName = keyof typeof FLAGS;
@@ -118,13 +120,13 @@ export const GRAMMAR: Record<Verb, VerbSpec> = {
   },
   units: {
     verb: 'units',
-    summary: 'Lists the fleet units, or starts or stops one.',
-    usage: '/dev units <list|start|stop> [unit] [--env E]',
+    summary: 'Lists the fleet units, or starts, stops or restarts one.',
+    usage: '/dev units <list|start|stop|restart> [unit] [--env E]',
     handling: 'job',
     jobKind: 'units',
     dangerous: false,
     flags: ['env'],
-    examples: ['/dev units list', '/dev units stop gerrit@1.service'],
+    examples: ['/dev units list', '/dev units stop gerrit@1.service', '/dev units restart gerrit@1.service'],
   },
   failover: {
     verb: 'failover',
@@ -219,6 +221,36 @@ export const GRAMMAR: Record<Verb, VerbSpec> = {
     dangerous: false,
     flags: ['env'],
     examples: ['/dev drift', '/dev drift --env prod'],
+  },
+  machines: {
+    verb: 'machines',
+    summary: "fleet's machines with their EC2 instances (group, role, zone, launch time, health) and units; instances fleet does not know.",
+    usage: '/dev machines [--env E]',
+    handling: 'job',
+    jobKind: 'machines',
+    dangerous: false,
+    flags: ['env'],
+    examples: ['/dev machines', '/dev machines --env prod'],
+  },
+  logs: {
+    verb: 'logs',
+    summary: "A unit's journal from the machine fleet placed it on (up to 50 lines in the thread, more as a file).",
+    usage: '/dev logs <unit> [--lines N] [--since DURATION] [--env E]',
+    handling: 'job',
+    jobKind: 'logs',
+    dangerous: false,
+    flags: ['lines', 'since', 'env'],
+    examples: ['/dev logs gerrit', '/dev logs web@2 --lines 500', '/dev logs buildbot --since 30m'],
+  },
+  exec: {
+    verb: 'exec',
+    summary: 'Runs an allow-listed command (environments.<env>.remote.exec) on a machine, on every machine of a role, or where a unit runs.',
+    usage: '/dev exec <machine|role=R|unit> <entry> [args…] [--env E] [--yes]',
+    handling: 'job',
+    jobKind: 'exec',
+    dangerous: false,
+    flags: ['env', 'yes'],
+    examples: ['/dev exec role=worker disk-usage', '/dev exec gerrit unit-status gerrit.service'],
   },
 };
 

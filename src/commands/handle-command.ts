@@ -18,6 +18,7 @@ import { answerAudit, answerJobs, answerLocks } from './local/list-verbs.js';
 import { quoteUserText } from './echo.js';
 import { commandEnv, commandTarget, parseCommand } from './parse.js';
 import { resolveChannel, type ResolvedChannel } from './resolve-channel.js';
+import { withThreadSubject } from './thread-subject.js';
 import type { CommandInput, CommandReply } from './types.js';
 
 export type HandleDeps = Pick<Deps, 'config' | 'log' | 'queue' | 'now' | 'locks' | 'audit' | 'confirmations' | 'jobState' | 'chatFor' | 'jobKinds' | 'metrics' | 'alertStore'>;
@@ -26,7 +27,8 @@ export type HandleDeps = Pick<Deps, 'config' | 'log' | 'queue' | 'now' | 'locks'
  * The one path every command takes, from Slack or the console: parse → channel → ACL → answer
  * at once, or lock, confirm and queue a job. Never throws: every failure becomes a reply.
  */
-export async function handleCommand(input: CommandInput, deps: HandleDeps): Promise<CommandReply> {
+export async function handleCommand(typed: CommandInput, deps: HandleDeps): Promise<CommandReply> {
+  const input = typed.threadTs ? { ...typed, text: await withThreadSubject(typed, deps) } : typed;
   const log = deps.log.child({ requestId: input.requestId, user: input.user, channel: input.channelName });
   let verb = 'unknown';
   const reply = await decideAndRun(input, deps, log, (v) => (verb = v)).catch((e: unknown) => replyForError(e, log));
@@ -112,6 +114,9 @@ async function answer(command: Command, d: Decided, deps: HandleDeps): Promise<C
 
 function requireEnvironment(deps: HandleDeps, channel: ResolvedChannel, environment: string | undefined): string {
   const known = Object.keys(deps.config.environments);
+  if (environment === undefined && channel.directMessage) {
+    throw new UsageError(`A direct message has no default environment: pass --env (${known.join(', ')}).`);
+  }
   if (environment === undefined) {
     throw new AccessDeniedError(
       `devbot is not set up in #${channel.name}: ask an admin to add it under \`channels:\` in the config with a default environment, or pass --env (${known.join(', ')}).`,

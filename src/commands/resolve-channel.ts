@@ -1,3 +1,4 @@
+import { DM_ENTRY } from '../acl/channel-entries.js';
 import type { AclChannel } from '../acl/decide.js';
 import type { ChannelConfig, Config } from '../config/schema.js';
 import type { Transport } from '../ports/queue.js';
@@ -13,6 +14,8 @@ export interface ChannelOfRequest {
   transport: Transport;
   /** Why the request comes through Slack Connect, if it does (passed on for the ACL). */
   external?: string;
+  /** A direct message with devbot (Slack `channel_type: im`): the ACL sees the channel `dm`. */
+  directMessage?: boolean;
 }
 
 /**
@@ -23,6 +26,8 @@ export interface ChannelOfRequest {
  */
 export function resolveChannel(config: Config, from: ChannelOfRequest): ResolvedChannel {
   const { channel: id, external } = from;
+  // A DM is no configured channel, whatever a channel entry is called or whichever id it has.
+  if (from.directMessage) return { id, name: DM_ENTRY, external, directMessage: true };
   const bare = from.channelName.replace(/^#/, '');
   const byId = Object.entries(config.channels).find(([, c]) => c.id !== undefined && c.id === id);
   const byName = config.channels[bare];

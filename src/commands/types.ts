@@ -18,6 +18,10 @@ export interface CommandInput {
    * refuses such requests unless the channel's config allows them.
    */
   external?: string;
+  /** Set by the Slack adapter for a direct message with devbot (the ACL sees the channel `dm`). */
+  directMessage?: boolean;
+  /** The parent ts when the command was typed as a reply in a Slack thread (thread-subject.ts). */
+  threadTs?: string;
   /**
    * Unique per invocation and identical across Slack's retries of it (Slack's trigger_id; a
    * counter in the console). Job ids derive from it, so a retry never makes a second job.

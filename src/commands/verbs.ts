@@ -18,6 +18,9 @@ export const VERB_NAMES = [
   'etcd',
   'converge',
   'drift',
+  'machines',
+  'logs',
+  'exec',
 ] as const;
 
 export type Verb = (typeof VERB_NAMES)[number];

@@ -1,4 +1,4 @@
-import { bareName, isChannelId } from '../acl/channel-entries.js';
+import { bareName, DM_ENTRY, isChannelId } from '../acl/channel-entries.js';
 import { VERB_NAMES } from '../commands/verbs.js';
 import type { Config } from './schema.js';
 
@@ -15,6 +15,7 @@ export function crossCheckConfig(config: Config): string[] {
 
   const channelNames = new Set(Object.keys(config.channels).map(bareName));
   for (const [name, ch] of Object.entries(config.channels)) {
+    if (bareName(name) === DM_ENTRY) problems.push(`channels.${name}: '${DM_ENTRY}' is reserved for direct messages with devbot; name the channel otherwise`);
     if (!envs.has(ch.environment)) {
       problems.push(`channels.${name}.environment: unknown environment '${ch.environment}' (known: ${[...envs].join(', ')})`);
     }
@@ -25,7 +26,7 @@ export function crossCheckConfig(config: Config): string[] {
   config.acl.rules.forEach((rule, i) => {
     const at = `acl.rules.${i} (${rule.name})`;
     // A rule names channels from `channels:` (matched by their id where they have one), or gives a Slack id.
-    for (const c of rule.channels.filter((c) => c !== '*' && !isChannelId(c) && !channelNames.has(bareName(c)))) {
+    for (const c of rule.channels.filter((c) => c !== '*' && bareName(c) !== DM_ENTRY && !isChannelId(c) && !channelNames.has(bareName(c)))) {
       const configured = [...channelNames].join(', ') || 'none';
       problems.push(`${at}.channels: unknown channel '${c}' (define it under channels:, with its id, or give the channel's id; configured: ${configured})`);
     }

@@ -5,6 +5,7 @@ import { backupSchema } from './backup-schema.js';
 import { alertsSchema } from './alerts-schema.js';
 import { fleetSchema } from './fleet-schema.js';
 import { dashboardSchema, opsSchema } from './ops-schema.js';
+import { remoteSchema } from './remote-schema.js';
 
 const url = z.string().url();
 
@@ -73,6 +74,8 @@ const environmentSchema = z
     fleet: fleetSchema.optional(),
     /** The environment's CloudFormation stack and the inputs of its template; absent = AWS not configured here. */
     aws: awsSchema.optional(),
+    /** SSH to the machines for `/dev logs` and allow-listed `/dev exec` (config/remote-schema.ts); absent = both off here. */
+    remote: remoteSchema.optional(),
   })
   .strict();
 
@@ -95,6 +98,12 @@ export const configSchema = z
         signingSecret: z.string().optional(),
         appToken: z.string().optional(),
         apiUrl: url.optional(),
+        /**
+         * `shared` (the default): every chat.* call waits for its turn in the workspace's rate
+         * budget in Redis, shared by all replicas. `off`: calls go straight out (a Web API fake
+         * without limits, say); 429s are still honoured.
+         */
+        rateBudget: z.enum(['shared', 'off'], { message: "slack.rateBudget is 'shared' or 'off'" }).optional(),
       })
       .strict()
       .default({ port: 3000 }),

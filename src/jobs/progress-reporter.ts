@@ -79,7 +79,7 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
   const send = async () => {
     const message = final ? fitMessage(final) : renderProgress(state, opts.now());
     if (!state.message) state.message = await opts.chat.post(opts.channel, message);
-    else await opts.chat.update(state.message, message);
+    else await opts.chat.update(state.message, message, finishing ? { final: true } : undefined);
     await opts.store.save(state);
     // A chunk leaves the queue only once posted, so a failure re-sends the rest, not the lot.
     const chunks = chunkLines(threadLines);

@@ -186,6 +186,7 @@ function fenceWrites(chat: Chat, store: JobStateStore, fenced: () => boolean): {
       post: async (channel, message, opts) => (fenced() ? { channel, ts: '' } : chat.post(channel, message, opts)),
       update: async (ref, message) => (fenced() ? undefined : chat.update(ref, message)),
       postEphemeral: async (channel, user, message) => (fenced() ? undefined : chat.postEphemeral(channel, user, message)),
+      ...(chat.upload ? { upload: async (channel: string, file: { filename: string; title: string; content: string }, opts?: { threadTs?: string }) => (fenced() ? undefined : chat.upload!(channel, file, opts)) } : {}),
     },
     store: {
       load: (id) => store.load(id),

@@ -5,8 +5,10 @@ import { normalizeUnitName, serviceOfUnit } from '../units/unit-names.js';
 import { fleetOf } from './deploy/fleet-context.js';
 import { describeMachine, waitUntilActive, waitUntilStopped, type WatchOptions } from './deploy/wait-for-unit.js';
 import type { JobContext, JobKind } from './job-kind.js';
+import type { FleetConfig } from '../config/fleet-schema.js';
+import type { Machine, Scheduler, UnitState } from '../ports/scheduler.js';
 
-const payloadSchema = z.object({ action: z.enum(['list', 'start', 'stop']), unit: z.string().optional(), environment: z.string() });
+const payloadSchema = z.object({ action: z.enum(['list', 'start', 'stop', 'restart']), unit: z.string().optional(), environment: z.string() });
 type Payload = z.infer<typeof payloadSchema>;
 
 async function list(payload: Payload, ctx: JobContext): Promise<void> {
@@ -20,24 +22,51 @@ async function list(payload: Payload, ctx: JobContext): Promise<void> {
   await ctx.progress.finish('succeeded', message.text.split('\n')[0] ?? '', message);
 }
 
-/** start: desired `launched` (fleetctl start); stop: desired `loaded` (fleetctl stop: stays on its machine). */
-async function change(payload: Payload & { unit: string }, ctx: JobContext): Promise<void> {
-  const { fleet, scheduler } = fleetOf(ctx.deps, payload.environment);
-  const unit = normalizeUnitName(payload.unit);
-  if (/@\./.test(unit)) throw new UsageError(`${unit} is a template; start or stop one of its instances (${unit.replace('@.', '@1.')}).`);
-  const start = payload.action === 'start';
-  const machines = await scheduler.machines({ signal: ctx.signal });
-  await ctx.progress.step(`Set ${unit} to ${start ? 'launched' : 'loaded'}`, () => scheduler.setDesiredState(unit, start ? 'launched' : 'loaded'));
-  const watch: WatchOptions = {
+function checkUnit(name: string): string {
+  const unit = normalizeUnitName(name);
+  if (/@\./.test(unit)) throw new UsageError(`${unit} is a template; start, stop or restart one of its instances (${unit.replace('@.', '@1.')}).`);
+  return unit;
+}
+
+function watchOf(fleet: FleetConfig, scheduler: Scheduler, unit: string, machines: Machine[], ctx: JobContext): WatchOptions {
+  return {
     scheduler, unit, machines, signal: ctx.signal, log: (l) => ctx.progress.log(l),
     pollMs: fleet.pollMs, scheduleTimeoutMs: fleet.scheduleTimeoutMs, timeoutMs: fleet.startTimeoutMs,
   };
-  const states = await ctx.progress.step(`Wait until ${unit} is ${start ? 'active' : 'stopped'}`, () => (start ? waitUntilActive(watch) : waitUntilStopped(watch)));
-  const where = (states ?? []).map((s) => describeMachine(s.machineId, machines)).join(', ');
-  await ctx.progress.finish('succeeded', start ? `${unit} is active on ${where}.` : `${unit} is stopped (still loaded on ${where}; \`/dev units start ${unit}\` starts it again).`);
 }
 
-/** `/dev units list [service|unit]`, `/dev units start|stop <unit>`. */
+/** start: desired `launched` (fleetctl start); stop: desired `loaded` (fleetctl stop: stays on its machine). */
+async function change(payload: Payload & { unit: string }, ctx: JobContext): Promise<void> {
+  const { fleet, scheduler } = fleetOf(ctx.deps, payload.environment);
+  const unit = checkUnit(payload.unit);
+  const start = payload.action === 'start';
+  const machines = await scheduler.machines({ signal: ctx.signal });
+  await ctx.progress.step(`Set ${unit} to ${start ? 'launched' : 'loaded'}`, () => scheduler.setDesiredState(unit, start ? 'launched' : 'loaded'));
+  const watch = watchOf(fleet, scheduler, unit, machines, ctx);
+  const states = await ctx.progress.step(`Wait until ${unit} is ${start ? 'active' : 'stopped'}`, () => (start ? waitUntilActive(watch) : waitUntilStopped(watch)));
+  await finishChange(payload, unit, start, states, machines, ctx);
+}
+
+/** restart: stop (desired `loaded`, it stays on its machine), then start, each waited for. */
+async function restart(payload: Payload & { unit: string }, ctx: JobContext): Promise<void> {
+  const { fleet, scheduler } = fleetOf(ctx.deps, payload.environment);
+  const unit = checkUnit(payload.unit);
+  const machines = await scheduler.machines({ signal: ctx.signal });
+  const watch = watchOf(fleet, scheduler, unit, machines, ctx);
+  await ctx.progress.step(`Set ${unit} to loaded`, () => scheduler.setDesiredState(unit, 'loaded'));
+  await ctx.progress.step(`Wait until ${unit} is stopped`, () => waitUntilStopped(watch));
+  await ctx.progress.step(`Set ${unit} to launched`, () => scheduler.setDesiredState(unit, 'launched'));
+  const states = await ctx.progress.step(`Wait until ${unit} is active`, () => waitUntilActive(watch));
+  await finishChange(payload, unit, true, states, machines, ctx);
+}
+
+async function finishChange(payload: Payload, unit: string, start: boolean, states: UnitState[] | undefined, machines: Machine[], ctx: JobContext): Promise<void> {
+  const where = (states ?? []).map((s) => describeMachine(s.machineId, machines)).join(', ');
+  const active = payload.action === 'restart' ? `${unit} restarted: active on ${where}.` : `${unit} is active on ${where}.`;
+  await ctx.progress.finish('succeeded', start ? active : `${unit} is stopped (still loaded on ${where}; \`/dev units start ${unit}\` starts it again).`);
+}
+
+/** `/dev units list [service|unit]`, `/dev units start|stop|restart <unit>`. */
 export const unitsJob: JobKind<Payload> = {
   kind: 'units',
   payloadSchema,
@@ -45,6 +74,7 @@ export const unitsJob: JobKind<Payload> = {
   async run(payload, ctx) {
     if (payload.action === 'list') return list(payload, ctx);
     if (!payload.unit) throw new UsageError(`\`units ${payload.action}\` needs a <unit>.`);
+    if (payload.action === 'restart') return restart({ ...payload, unit: payload.unit }, ctx);
     return change({ ...payload, unit: payload.unit }, ctx);
   },
 };

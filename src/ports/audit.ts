@@ -13,7 +13,9 @@ export type AuditEvent =
   | 'job_finished'
   | 'job_failed'
   | 'job_cancelled'
-  | 'silenced';
+  | 'silenced'
+  /** One machine's run of an allow-listed `/dev exec` entry: `target` the machine, `text` the argv, `outcome` the exit code. */
+  | 'remote_exec';
 
 /** Where the person acted: Slack (whose users Slack authenticates) or the console (`--as`, unchecked). */
 export type AuditTransport = 'slack' | 'console';

@@ -18,8 +18,17 @@ export interface MessageRef {
 export interface Chat {
   /** Posts a message to a channel (or into a thread). Fails with UpstreamError('slack'). */
   post(channel: string, message: ChatMessage, opts?: { threadTs?: string }): Promise<MessageRef>;
-  /** Replaces the content of a message posted earlier. Fails with UpstreamError('slack'). */
-  update(ref: MessageRef, message: ChatMessage): Promise<void>;
+  /**
+   * Replaces the content of a message posted earlier. `final` marks a job's end state, which goes
+   * before intermediate updates when Slack's rate budget is tight; of several updates of one
+   * message still waiting for their turn, only the newest is sent. Fails with UpstreamError('slack').
+   */
+  update(ref: MessageRef, message: ChatMessage, opts?: { final?: boolean }): Promise<void>;
   /** Posts a message only `user` can see. Fails with UpstreamError('slack'). */
   postEphemeral(channel: string, user: string, message: ChatMessage): Promise<void>;
+  /**
+   * Shares a text file in a channel (or thread): output too long for messages, such as a journal.
+   * Optional: a chat without files leaves it out and callers post less. Fails with UpstreamError('slack').
+   */
+  upload?(channel: string, file: { filename: string; title: string; content: string }, opts?: { threadTs?: string }): Promise<void>;
 }

@@ -18,6 +18,18 @@ export interface GroupInstance {
   launchedAt: Date;
 }
 
+/** A running (or pending) instance of the stack, as `/dev machines` joins it with fleet's machines. */
+export interface StackInstance {
+  id: string;
+  zone: string;
+  privateIp?: string;
+  /** EC2's state: pending, running, stopping… */
+  state: string;
+  launchedAt: Date;
+  /** The stack's autoscaling group it is in; absent for an instance no group of the stack holds. */
+  group?: { name: string; logicalId: string; lifecycleState: string; healthStatus: string };
+}
+
 export interface Instances {
   /**
    * The zone of the machine that has, or had, this private IP: from EC2's instance list (which
@@ -31,4 +43,9 @@ export interface Instances {
    * stack has no such group.
    */
   groupInstances(stackName: string, logicalId: string, opts?: ReadOptions): Promise<GroupInstance[]>;
+  /**
+   * Every instance of the stack EC2 has not terminated (by CloudFormation's stack tag, which the
+   * groups pass on to their instances), each with the group that holds it, if any.
+   */
+  stackInstances(stackName: string, opts?: ReadOptions): Promise<StackInstance[]>;
 }

@@ -52,8 +52,11 @@ acl:
       channels: [ops]
       environments: [prod]
 `);
-    const [serve] = await Promise.all([shipped.serve('serve', config), shipped.worker('worker-1', config), shipped.worker('worker-2', config)]);
+    const [serve, ...workers] = await Promise.all([shipped.serve('serve', config), shipped.worker('worker-1', config), shipped.worker('worker-2', config)]);
     serveUrl = serve.url;
+    // Timed cases start once an evaluation has run (as in a deployment that has been up a while):
+    // a worker's first one also connects to etcd.
+    await Promise.any(workers.map((w) => shipped.group.waitForLog(w, '"msg":"job finished"', 20_000)));
   });
 
   afterEach(async () => {

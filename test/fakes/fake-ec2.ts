@@ -1,7 +1,7 @@
 /**
  * A small stateful EC2 + Auto Scaling, behind aws-sdk-client-mock: the instances, subnets and
  * groups of one stack, answering DescribeInstances (private-ip-address filter, InstanceIds, pages
- * of two), DescribeSubnets (stack tag filter) and DescribeAutoScalingGroups (stack tag filter) the
+ * of two; stack tag and instance-state-name filters), DescribeSubnets (stack tag filter) and DescribeAutoScalingGroups (stack tag filter) the
  * way AWS does. A terminated instance stays listed, with its IP, until `forget` (AWS drops it after
  * about an hour).
  */
@@ -27,7 +27,10 @@ export function createFakeEc2(stackName: string) {
     .on(DescribeInstancesCommand).callsFake((input: { Filters?: Filter[]; InstanceIds?: string[]; NextToken?: string }) => {
       calls.push('DescribeInstances');
       const ips = valuesOf(input.Filters, 'private-ip-address');
-      const all = [...instances.values()].filter((i) => (!ips || ips.includes(i.ip)) && (!input.InstanceIds || input.InstanceIds.includes(i.id)));
+      const stacks = valuesOf(input.Filters, 'tag:aws:cloudformation:stack-name');
+      const states = valuesOf(input.Filters, 'instance-state-name');
+      const all = [...instances.values()].filter((i) => (!ips || ips.includes(i.ip)) && (!input.InstanceIds || input.InstanceIds.includes(i.id))
+        && (!stacks || stacks.includes(stackName)) && (!states || states.includes(i.state)));
       const from = Number(input.NextToken ?? 0);
       const page = all.slice(from, from + PAGE);
       return {

@@ -6,6 +6,7 @@
 import { once, EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { blockProblems } from './slack-block-limits.js';
 
 export interface RecordedCall {
   /** Web API method (`chat.postMessage`), or `response_url` for POST /response/<id>. */
@@ -46,12 +47,53 @@ export interface FakeSlackApi {
   refuseChannel(channel: string, error?: string): void;
   /** The channel works again (the bot was invited). */
   acceptChannel(channel: string): void;
+  /** Files shared through files.getUploadURLExternal → POST to its upload_url → files.completeUploadExternal. */
+  files(): Array<{ id: string; filename: string; title?: string; channel?: string; threadTs?: string; content: string }>;
   close(): Promise<void>;
 }
 
 const AUTH_TEST = { url: 'https://devbot-test.slack.com/', team: 'devbot-test', user: 'devbot', team_id: 'T0000001', user_id: 'U0DEVBOT', bot_id: 'B0DEVBOT' };
 
-export async function startFakeSlackApi(): Promise<FakeSlackApi> {
+/**
+ * Opt-in refusals, as Slack says no. `strict: true` turns on rate limits, Block Kit limits,
+ * `msg_too_long` and response_url's 5 uses; the channel and token lists work on their own.
+ */
+export interface FakeSlackOptions {
+  strict?: boolean;
+  /** Channels the bot was added to; chat.* to any other answers `not_in_channel`. Unset: all. */
+  memberChannels?: string[];
+  archivedChannels?: string[];
+  /** Channel ids that do not exist (`channel_not_found`). */
+  missingChannels?: string[];
+  /** Bot tokens that work; any other answers `invalid_auth`. Unset: any token. */
+  validTokens?: string[];
+}
+
+/** Slack's limits as the strict fake enforces them (a bucket: `burst` at once, one more every `everyMs`). */
+export const FAKE_SLACK_LIMITS = {
+  postMessagePerChannel: { burst: 6, everyMs: 1000 },
+  updatePerWorkspace: { burst: 50, everyMs: 1200 },
+  responseUrlUses: 5,
+  responseUrlLifetimeMs: 30 * 60_000,
+};
+
+export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise<FakeSlackApi> {
+  const strict = options.strict === true;
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  /** Takes a token from bucket `key`, or says how many seconds until one is there. */
+  const take = (key: string, limit: { burst: number; everyMs: number }): number => {
+    const now = Date.now();
+    const b = buckets.get(key) ?? { tokens: limit.burst, at: now };
+    b.tokens = Math.min(limit.burst, b.tokens + (now - b.at) / limit.everyMs);
+    b.at = now;
+    buckets.set(key, b);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil(((1 - b.tokens) * limit.everyMs) / 1000));
+  };
+  const responseUses = new Map<string, { first: number; uses: number }>();
   const calls: RecordedCall[] = [];
   const arrivals = new EventEmitter();
   const failures = new Map<string, Failure[]>();
@@ -60,6 +102,8 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   let tsCounter = 0;
   const tsBase = Math.floor(Date.now() / 1000);
 
+  const uploads = new Map<string, { id: string; filename: string; content: string | undefined; title?: string; channel?: string; threadTs?: string; completed?: boolean }>();
+
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => reply(res, 500, { ok: false, error: 'fake_internal_error', detail: String(err) }));
   });
@@ -67,8 +111,17 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
     const raw = await readBody(req);
+    // The upload URL files.getUploadURLExternal hands out: the file's bytes, no token (as at Slack).
+    const uploadMatch = /^\/upload\/([^/]+)$/.exec(path);
+    if (uploadMatch) {
+      const file = uploads.get(decodeURIComponent(uploadMatch[1] ?? ''));
+      const status = req.method !== 'POST' && req.method !== 'PUT' ? 405 : file ? 200 : 404;
+      if (file && status === 200) file.content = raw;
+      calls.push({ method: 'file_upload', params: { fileId: uploadMatch[1], bytes: Buffer.byteLength(raw) }, authorized: false, contentType: String(req.headers['content-type'] ?? ''), status, receivedAt: Date.now() });
+      return void reply(res, status, status === 200 ? `OK - ${Buffer.byteLength(raw)}` : 'not found');
+    }
     const contentType = String(req.headers['content-type'] ?? '');
-    const { body, hadToken } = parseBody(raw, contentType);
+    const { body, hadToken, token: rawToken } = parseBody(raw, contentType);
     const bearer = /^Bearer \S+/.test(String(req.headers.authorization ?? ''));
     const record = (status: number, error?: string, extra: Partial<RecordedCall> = {}): void => {
       const call: RecordedCall = { method, params: body, authorized: bearer || hadToken, contentType, status, receivedAt: Date.now(), ...extra };
@@ -80,8 +133,29 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     const method = responseMatch ? 'response_url' : (/^\/api\/([\w.]+)$/.exec(path)?.[1] ?? `unknown:${path}`);
     if (req.method !== 'POST') return void (record(405, 'method_not_allowed'), reply(res, 405, { ok: false, error: 'method_not_allowed' }));
     if (responseMatch) {
-      record(200, undefined, { responseId: decodeURIComponent(responseMatch[1] ?? '') });
+      const responseId = decodeURIComponent(responseMatch[1] ?? '');
+      const used = responseUses.get(responseId) ?? { first: Date.now(), uses: 0 };
+      responseUses.set(responseId, used);
+      used.uses += 1;
+      if (strict && Date.now() - used.first > FAKE_SLACK_LIMITS.responseUrlLifetimeMs) return void (record(404, 'expired_url', { responseId }), reply(res, 404, 'expired_url'));
+      if (strict && used.uses > FAKE_SLACK_LIMITS.responseUrlUses) return void (record(404, 'used_url', { responseId }), reply(res, 404, 'used_url'));
+      record(200, undefined, { responseId });
       return void reply(res, 200, 'ok');
+    }
+    const token = /^Bearer (\S+)/.exec(String(req.headers.authorization ?? ''))?.[1] ?? (typeof rawToken === 'string' ? rawToken : undefined);
+    if (options.validTokens && token !== undefined && !options.validTokens.includes(token)) {
+      record(200, 'invalid_auth');
+      return void reply(res, 200, { ok: false, error: 'invalid_auth' });
+    }
+    const wait = strict ? rateLimitWait(method, body) : 0;
+    if (wait > 0) {
+      record(429, 'ratelimited');
+      return void reply(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(wait) });
+    }
+    const refusal = refuse(method, body);
+    if (refusal) {
+      record(200, refusal.error);
+      return void reply(res, 200, { ok: false, ...refusal });
     }
     const failure = failures.get(method)?.shift();
     if (failure && 'status' in failure) {
@@ -92,6 +166,25 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     const posted = method === 'chat.postMessage' && typeof result.ts === 'string' ? { ts: result.ts } : {};
     record(200, result.ok ? undefined : String(result.error), posted);
     reply(res, 200, result);
+  }
+
+  function rateLimitWait(method: string, body: Record<string, unknown>): number {
+    if (method === 'chat.postMessage') return take(`post/${String(body.channel)}`, FAKE_SLACK_LIMITS.postMessagePerChannel);
+    if (method === 'chat.update') return take('update', FAKE_SLACK_LIMITS.updatePerWorkspace);
+    return 0;
+  }
+
+  /** What Slack refuses about the channel or the content, before anything is posted. */
+  function refuse(method: string, body: Record<string, unknown>): { error: string; response_metadata?: { messages: string[] } } | undefined {
+    if (!method.startsWith('chat.')) return undefined;
+    const channel = typeof body.channel === 'string' ? body.channel : '';
+    if (options.missingChannels?.includes(channel)) return { error: 'channel_not_found' };
+    if (options.archivedChannels?.includes(channel)) return { error: 'is_archived' };
+    if (options.memberChannels && !options.memberChannels.includes(channel)) return { error: 'not_in_channel' };
+    if (!strict) return undefined;
+    if (typeof body.text === 'string' && body.text.length > 40_000) return { error: 'msg_too_long' };
+    const problems = Array.isArray(body.blocks) ? blockProblems(body.blocks) : [];
+    return problems.length ? { error: 'invalid_blocks', response_metadata: { messages: problems } } : undefined;
   }
 
   function answer(method: string, body: Record<string, unknown>, authorized: boolean): Record<string, unknown> {
@@ -118,6 +211,20 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
         messages.set(key, String(body.text ?? ''));
         return { ok: true, channel, ts: body.ts, text: body.text };
       }
+      case 'files.getUploadURLExternal': {
+        if (typeof body.filename !== 'string' || !body.filename) return { ok: false, error: 'invalid_arguments' };
+        if (!(Number(body.length) > 0)) return { ok: false, error: 'invalid_arguments' };
+        const id = `F${String(++tsCounter).padStart(8, '0')}`;
+        uploads.set(id, { id, filename: body.filename, content: undefined });
+        return { ok: true, upload_url: `${origin}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const files = (typeof body.files === 'string' ? JSON.parse(body.files) : body.files) as Array<{ id: string; title?: string }> | undefined;
+        if (!Array.isArray(files) || !files.length) return { ok: false, error: 'invalid_arguments' };
+        for (const f of files) if (uploads.get(f.id)?.content === undefined) return { ok: false, error: 'file_not_found' };
+        for (const f of files) Object.assign(uploads.get(f.id)!, { title: f.title, channel: body.channel_id, threadTs: body.thread_ts, completed: true });
+        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
+      }
       case 'chat.postEphemeral':
         if (!channel) return { ok: false, error: 'channel_not_found' };
         if (typeof body.user !== 'string') return { ok: false, error: 'user_not_in_channel' };
@@ -136,6 +243,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   return {
     url: `${origin}/api/`,
     responseUrl: (id) => `${origin}/response/${encodeURIComponent(id)}`,
+    files: () => [...uploads.values()].filter((f) => f.completed).map((f) => ({ id: f.id, filename: f.filename, title: f.title, channel: f.channel, threadTs: f.threadTs, content: f.content ?? '' })),
     calls,
     callsTo: (method) => calls.filter((c) => c.method === method),
     waitForCall(method, predicate = () => true, timeoutMs = 5_000) {
@@ -181,7 +289,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** Form or JSON, as Slack accepts both. JSON-valued form fields are decoded; the token is dropped. */
-function parseBody(raw: string, contentType: string): { body: Record<string, unknown>; hadToken: boolean } {
+function parseBody(raw: string, contentType: string): { body: Record<string, unknown>; hadToken: boolean; token?: unknown } {
   let body: Record<string, unknown> = {};
   if (contentType.startsWith('application/json')) {
     body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
@@ -189,8 +297,9 @@ function parseBody(raw: string, contentType: string): { body: Record<string, unk
     for (const [key, value] of new URLSearchParams(raw)) body[key] = decodeJsonField(value);
   }
   const hadToken = typeof body.token === 'string' && body.token.length > 0;
+  const token = body.token;
   delete body.token;
-  return { body, hadToken };
+  return { body, hadToken, token };
 }
 
 function decodeJsonField(value: string): unknown {
@@ -208,3 +317,4 @@ function reply(res: ServerResponse, status: number, body: unknown, headers: Reco
   res.writeHead(status, { 'content-type': type, ...headers });
   res.end(text);
 }
+

@@ -150,3 +150,34 @@ async function postSigned(url: string, secret: string, body: string, opts: PostO
   const res = await fetch(target, { method: 'POST', headers, body });
   return { status: res.status, body: await res.text() };
 }
+
+/** One Events API delivery: `event_callback` around `event` (the event id is new unless given). */
+export function eventCallbackBody(event: Record<string, unknown>, fields: { eventId?: string; teamId?: string } = {}): Record<string, unknown> {
+  return {
+    token: 'deprecated-verification-token',
+    team_id: fields.teamId ?? 'T0000001',
+    api_app_id: 'A0DEVBOT',
+    type: 'event_callback',
+    event_id: fields.eventId ?? `Ev${randomBytes(5).toString('hex').toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ team_id: fields.teamId ?? 'T0000001', user_id: 'U0DEVBOT', is_bot: true }],
+    event: { event_ts: event['ts'], ...event },
+  };
+}
+
+/**
+ * POSTs a signed Events API body as JSON, as Slack does (with X-Slack-Retry-Num for a
+ * redelivery). `url` is the events URL or the app's origin. Returns the HTTP status and raw body.
+ */
+export async function postEvent(url: string, secret: string, body: Record<string, unknown>, opts: PostOptions = {}): Promise<{ status: number; body: string }> {
+  const target = new URL(url);
+  if (target.pathname === '/' || target.pathname === '') target.pathname = '/slack/events';
+  const raw = JSON.stringify(body);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    ...signSlackRequest(opts.badSignature ? `${secret}-wrong` : secret, raw, opts.timestamp),
+    ...(opts.retryNum !== undefined ? { 'x-slack-retry-num': String(opts.retryNum), 'x-slack-retry-reason': 'http_timeout' } : {}),
+  };
+  const res = await fetch(target, { method: 'POST', headers, body: raw });
+  return { status: res.status, body: await res.text() };
+}

@@ -113,8 +113,11 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   const prefix = uniqueName(opts.label);
   const queueName = uniqueName('q');
   const configFile = join(group.dir, 'devbot.yaml');
+  // The fleet's Web API fake has no limits and the soak posts ~5 messages/s into one channel,
+  // more than Slack takes: the rate budget is exercised against the strict fake instead
+  // (test/integration/slack-rate-budget.test.ts, test/acceptance/slack-burst.acceptance.test.ts).
   writeFileSync(configFile, `
-slack: { port: 0 }
+slack: { port: 0, rateBudget: 'off' }
 jobs: { concurrency: ${opts.concurrency ?? 2} }
 environments:
   local: { etcd: { endpoints: [${opts.etcdEndpoints.join(', ')}] } }

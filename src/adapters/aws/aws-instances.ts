@@ -1,7 +1,7 @@
 import { DescribeAutoScalingGroupsCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstancesCommand, DescribeSubnetsCommand, type EC2Client, type Instance } from '@aws-sdk/client-ec2';
 import { UpstreamError } from '../../errors.js';
-import type { GroupInstance, Instances } from '../../ports/instances.js';
+import type { GroupInstance, Instances, StackInstance } from '../../ports/instances.js';
 import { cidrContains } from '../../stack/cidr.js';
 import { translateAwsError } from './aws-errors.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './with-retry.js';
@@ -65,6 +65,30 @@ export function createAwsInstances(clients: { ec2: EC2Client; autoscaling: AutoS
           lifecycleState: m.LifecycleState ?? 'Unknown',
           healthStatus: m.HealthStatus ?? 'Unknown',
           launchedAt: d?.LaunchTime ?? new Date(0),
+        };
+      });
+    },
+    async stackInstances(stackName, opts) {
+      const out = await call('autoscaling', `while listing the groups of ${stackName}`, (abortSignal) =>
+        autoscaling.send(new DescribeAutoScalingGroupsCommand({ Filters: [{ Name: STACK_TAG, Values: [stackName] }] }), { abortSignal }), opts?.signal);
+      const groupOf = new Map<string, NonNullable<StackInstance['group']>>();
+      for (const g of out.AutoScalingGroups ?? []) {
+        const logicalId = g.Tags?.find((t) => t.Key === LOGICAL_ID_TAG)?.Value ?? '';
+        for (const i of g.Instances ?? []) {
+          if (i.InstanceId) groupOf.set(i.InstanceId, { name: g.AutoScalingGroupName ?? '?', logicalId, lifecycleState: i.LifecycleState ?? 'Unknown', healthStatus: i.HealthStatus ?? 'Unknown' });
+        }
+      }
+      const live = ['pending', 'running', 'stopping', 'stopped'];
+      const found = await describeInstances(`while listing the instances of ${stackName}`, { Filters: [{ Name: STACK_TAG, Values: [stackName] }, { Name: 'instance-state-name', Values: live }] }, opts?.signal);
+      return found.map((d): StackInstance => {
+        const group = groupOf.get(d.InstanceId ?? '');
+        return {
+          id: d.InstanceId ?? '?',
+          zone: d.Placement?.AvailabilityZone ?? '',
+          ...(d.PrivateIpAddress ? { privateIp: d.PrivateIpAddress } : {}),
+          state: d.State?.Name ?? 'unknown',
+          launchedAt: d.LaunchTime ?? new Date(0),
+          ...(group ? { group } : {}),
         };
       });
     },

@@ -62,6 +62,10 @@ export function createStreamChat(redis: Redis, prefix: string, session: string):
     async postEphemeral(channel, _user, message) {
       await append({ type: 'ephemeral', channel, text: message.text });
     },
+    // The terminal has no files: the content is printed, under its name.
+    async upload(channel, file, opts) {
+      await append({ type: 'post', channel, text: `── ${file.filename} (${file.title}) ──\n${file.content}`, threadTs: opts?.threadTs });
+    },
   };
 }
 

@@ -27,7 +27,8 @@ export function describeError(e: unknown, timeoutMs: number): string {
   const message = e instanceof Error ? e.message : String(e);
   const refused = /connect (E[A-Z]+)/.exec(message);
   if (refused) return `cannot connect (${refused[1]})`;
-  if (/Connection dropped/i.test(message)) return 'connection dropped';
+  // A member killed mid-call: gRPC says "Connection dropped", or the socket reports the reset itself.
+  if (/Connection dropped|\bECONNRESET\b|socket hang up/i.test(message)) return 'connection dropped';
   const text = message.replace(/^\d+ [A-Z_]+: /, '').replace(/\s*Resolution note:.*$/s, '');
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }

@@ -40,6 +40,9 @@ export function createPromMetrics(opts: { queueDepthTimeoutMs?: number } = {}): 
   const commands = new Counter({ name: 'devbot_commands_total', help: 'Commands handled, by verb and outcome.', labelNames: ['verb', 'outcome'], registers });
   const jobs = new Histogram({ name: 'devbot_job_duration_seconds', help: 'Job run time, by kind and outcome.', labelNames: ['kind', 'outcome'], buckets: JOB_BUCKETS, registers });
   const slackErrors = new Counter({ name: 'devbot_slack_api_errors_total', help: 'Slack Web API calls that failed after retries, by method and error code.', labelNames: ['method', 'code'], registers });
+  const slackBudgetWaiting = new Gauge({ name: 'devbot_slack_budget_waiting', help: 'Slack calls waiting in this process for their turn in the shared rate budget, by method.', labelNames: ['method'], registers });
+  const slackRateLimited = new Counter({ name: 'devbot_slack_429_total', help: 'Slack calls answered 429 despite the rate budget, by method.', labelNames: ['method'], registers });
+  const slackBlocksRejected = new Counter({ name: 'devbot_slack_blocks_rejected_total', help: 'Messages whose blocks Slack refused, sent again as text only, by method and error.', labelNames: ['method', 'code'], registers });
   const alertChannelFailures = new Counter({ name: 'devbot_alert_channel_failures_total', help: 'Channels that refused alerts (not_in_channel…), counted once per channel and error until it works again.', labelNames: ['channel', 'error'], registers });
   const queueUp = new Gauge({ name: 'devbot_queue_up', help: '1 when the queue depth could be read from Redis at this scrape, else 0.', registers });
   const queueJobs = new Gauge({
@@ -79,6 +82,15 @@ export function createPromMetrics(opts: { queueDepthTimeoutMs?: number } = {}): 
     },
     alertChannelFailed(channel, error) {
       quietly(() => alertChannelFailures.inc({ channel: label(channel), error: label(error) }));
+    },
+    slackBudgetWaiting(method, waiting) {
+      quietly(() => slackBudgetWaiting.set({ method: label(method) }, waiting));
+    },
+    slackRateLimited(method) {
+      quietly(() => slackRateLimited.inc({ method: label(method) }));
+    },
+    slackBlocksRejected(method, code) {
+      quietly(() => slackBlocksRejected.inc({ method: label(method), code: label(code) }));
     },
   };
 }

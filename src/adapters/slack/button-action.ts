@@ -4,6 +4,7 @@ import type { CommandReply } from '../../commands/types.js';
 import type { Logger } from '../../log.js';
 import { ACTION_IDS } from '../../render/confirm.js';
 import { escapeKeepingMentions } from '../../render/limits.js';
+import { respondOrEphemeral } from './respond-or-ephemeral.js';
 import { createWorkspaceCheck } from './workspace-check.js';
 
 export type HandleAction = (input: ActionInput) => Promise<CommandReply>;
@@ -45,7 +46,8 @@ export function createButtonListener(opts: { handleAction: HandleAction; log: Lo
       external,
       requestId: body.trigger_id ?? `${body.user.id}-${action.action_ts}`,
     });
-    await respond({ response_type: 'ephemeral', replace_original: false, text: escapeKeepingMentions(reply.text) }).catch((err: unknown) =>
+    const answer = { response_type: 'ephemeral' as const, replace_original: false, text: escapeKeepingMentions(reply.text) };
+    await respondOrEphemeral(respond, client, { channel: body.channel?.id ?? '', user: body.user.id }, answer, opts.log).catch((err: unknown) =>
       opts.log.warn({ err }, 'could not answer the button click through response_url'),
     );
   };

@@ -6,6 +6,7 @@ import type { Logger } from '../../log.js';
 import { BUTTON_ACTION_IDS, createButtonListener, type HandleAction } from './button-action.js';
 import { boundPort, createReceiver, socketRoutesServer, type SlackReceiver } from './receiver.js';
 import { toSlackStartupError } from './slack-errors.js';
+import { createMentionListener, type ClaimEvent } from './mention.js';
 import { createSlackLogger } from './slack-logger.js';
 import { createSlashCommandListener, createUnknownCommandListener, otherCommands, type HandleCommand } from './slash-command.js';
 import { normaliseSlackApiUrl, slackClientOptions } from './web-client.js';
@@ -18,6 +19,11 @@ export interface SlackAppOptions {
   handleCommand: HandleCommand;
   /** Confirm / Cancel / Retry clicks; without it devbot's buttons are acked and ignored. */
   handleAction?: HandleAction;
+  /**
+   * Claims a Slack event once across serve processes (ports/event-claims.ts). With it devbot also
+   * answers `@devbot` mentions and DMs (app_mention, message.im); without it only `/dev`.
+   */
+  claimEvent?: ClaimEvent;
   /** Extra HTTP routes served next to `/slack/events` on the public Slack port, e.g. `/healthz` (never /metrics or /readyz). */
   routes?: CustomRoute[];
   /** The slash command to answer (as configured in the Slack app). */
@@ -58,6 +64,11 @@ export async function createSlackApp(opts: SlackAppOptions): Promise<SlackApp> {
   app.command(command, createSlashCommandListener({ handleCommand: opts.handleCommand, log, ackAfterMs: opts.ackAfterMs }));
   app.command(otherCommands(command), createUnknownCommandListener({ command, log }));
   if (opts.handleAction) app.action({ type: 'block_actions', action_id: BUTTON_ACTION_IDS }, createButtonListener({ handleAction: opts.handleAction, log }));
+  if (opts.claimEvent) {
+    const mention = createMentionListener({ handleCommand: opts.handleCommand, claimEvent: opts.claimEvent, log });
+    app.event('app_mention', mention);
+    app.event('message', mention);
+  }
   app.error(async (error) => {
     log.error({ err: error }, 'Bolt reported an error');
   });

@@ -4,6 +4,7 @@ import type { CommandInput, CommandReply } from '../../commands/types.js';
 import type { Logger } from '../../log.js';
 import { escapeKeepingMentions } from '../../render/limits.js';
 import { toSlackBlocks } from './slack-chat.js';
+import { respondOrEphemeral } from './respond-or-ephemeral.js';
 import { createWorkspaceCheck } from './workspace-check.js';
 
 export type HandleCommand = (input: CommandInput) => Promise<CommandReply>;
@@ -60,7 +61,7 @@ export function createSlashCommandListener(opts: { handleCommand: HandleCommand;
     await safely(log, 'ack', () => ack({ response_type: 'ephemeral', text: WORKING_TEXT }));
     const outcome = await pending;
     log.info({ afterMs: ackAfterMs }, 'late reply sent through response_url');
-    await safely(log, 'respond', () => respond(toResponse(outcome, log)));
+    await safely(log, 'respond', () => respondOrEphemeral(respond, client, { channel: input.channel, user: input.user }, toResponse(outcome, log), log));
   };
 }
 

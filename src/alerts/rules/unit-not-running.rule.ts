@@ -18,7 +18,9 @@ export const unitNotRunning: AlertRule = {
         subject: u.name,
         summary: `${u.name} in ${s.environment} should run but is ${bad.map((b) => `${b.activeState} (${b.subState})`).join(', ')}`,
         details: bad.map((b) => `on machine ${b.machineId.slice(0, 8)}: ${b.activeState} (${b.subState})`),
-        advice: `Look at its journal on that machine (\`journalctl -u ${u.name}\`); \`/dev units start ${u.name}\` starts it again, \`/dev rollback\` puts back the previous version.`,
+        advice: `Look at its journal on that machine (\`journalctl -u ${u.name}\`); \`/dev units restart ${u.name}\` stops and starts it again, \`/dev rollback\` puts back the previous version.`,
+        // Runs as the clicker typed it (ACL, audit); restart waits until the unit is active again.
+        command: { label: 'Restart unit', text: `units restart ${u.name} --env ${s.environment}` },
       }];
     });
   },

@@ -30,6 +30,7 @@ describe('fleet and autoscaling alert rules', () => {
     const found = unitNotRunning.evaluate(s);
     expect(found.map((f) => f.subject)).toEqual(['gerrit.service']);
     expect(found[0]!.summary).toBe('gerrit.service in prod should run but is failed (failed)');
+    expect(found[0]!.command).toEqual({ label: 'Restart unit', text: 'units restart gerrit.service --env prod' });
   });
 
   it('machine-gone: a machine seen before that is no longer in fleet’s list', () => {

@@ -39,6 +39,9 @@ describe('GRAMMAR', () => {
       etcd: 'job',
       converge: 'job',
       drift: 'job',
+      machines: 'job',
+      logs: 'job',
+      exec: 'job',
     });
     expect(GRAMMAR.status.jobKind).toBe('status');
   });

@@ -1,0 +1,45 @@
+/**
+ * Updates of one message that wait for their turn collapse into one: when a turn comes, the newest
+ * content requested so far is sent, and every caller it stands for settles with that send. An
+ * urgent (final) update does not join a waiting ordinary one, so it keeps its own priority; the
+ * ordinary one, run later, sees it has nothing newer to send.
+ */
+export function createUpdateCoalescer<M>() {
+  interface Entry {
+    seq: number;
+    sentSeq: number;
+    latest: M;
+    waiting?: { urgent: boolean; done: Promise<void> };
+  }
+  const entries = new Map<string, Entry>();
+
+  return {
+    /** `schedule(send)` puts `send` in the queue; `send(message)` writes to Slack. */
+    update(key: string, message: M, urgent: boolean, schedule: (run: () => Promise<void>) => Promise<void>, send: (message: M) => Promise<void>): Promise<void> {
+      let entry = entries.get(key);
+      if (!entry) {
+        entry = { seq: 0, sentSeq: 0, latest: message };
+        entries.set(key, entry);
+      }
+      const e = entry;
+      e.seq += 1;
+      e.latest = message;
+      if (e.waiting && (e.waiting.urgent || !urgent)) return e.waiting.done;
+      const mine: { urgent: boolean; done: Promise<void> } = { urgent, done: Promise.resolve() };
+      // Set before scheduling: a schedule that runs at once must find itself and step aside.
+      e.waiting = mine;
+      mine.done = schedule(async () => {
+        if (e.waiting === mine) e.waiting = undefined;
+        if (e.sentSeq >= e.seq) return;
+        const seq = e.seq;
+        try {
+          await send(e.latest);
+          e.sentSeq = Math.max(e.sentSeq, seq);
+        } finally {
+          if (!e.waiting && entries.get(key) === e) entries.delete(key);
+        }
+      });
+      return mine.done;
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * The workspace's Slack rate budget (bottleneck clustered on the run's Redis) over the real Slack
+ * adapter against the strict fake of the Web API: replicas share one budget, a 429 pauses all of
+ * them, final states go before progress, waiting updates of one message collapse to the newest,
+ * and blocks Slack refuses fall back to text.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { createRateBudget, type RateBudget } from '../../src/adapters/slack/rate-budget.js';
+import { createSlackChat } from '../../src/adapters/slack/slack-chat.js';
+import { createWebClient } from '../../src/adapters/slack/web-client.js';
+import { silentLogger } from '../../src/log.js';
+import { noMetrics, type Metrics } from '../../src/ports/metrics.js';
+import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack-api.js';
+import { uniqueName } from '../harness/unique.js';
+
+const log = silentLogger();
+
+describe('Slack rate budget shared in Redis', () => {
+  let fake: FakeSlackApi;
+  let budgets: RateBudget[] = [];
+
+  beforeAll(async () => {
+    fake = await startFakeSlackApi({ strict: true });
+  });
+  afterEach(async () => {
+    await Promise.all(budgets.map((b) => b.close()));
+    budgets = [];
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+
+  async function budgetFor(prefix: string, limits?: Parameters<typeof createRateBudget>[0]['limits']): Promise<RateBudget> {
+    const redis = new Redis(inject('redisUrl'));
+    await new Promise((resolve) => redis.once('ready', resolve));
+    const budget = createRateBudget({ redis, prefix, log, ...(limits ? { limits } : {}) });
+    budgets.push(budget);
+    return budget;
+  }
+
+  function chatFor(budget: RateBudget, metrics: Metrics = noMetrics) {
+    return createSlackChat({ client: createWebClient({ token: 'xoxb-budget-test', apiUrl: fake.url, log }), log, metrics, budget });
+  }
+
+  it('two replicas posting 10 messages into one channel at once draw no 429: they share the per-channel budget', async () => {
+    const prefix = uniqueName('budget');
+    const [a, b] = [chatFor(await budgetFor(prefix)), chatFor(await budgetFor(prefix))];
+    const channel = uniqueName('C');
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).post(channel, { text: `report ${i}` })));
+    const calls = fake.callsTo('chat.postMessage').filter((c) => c.params['channel'] === channel);
+    expect(calls.filter((c) => c.status === 429)).toHaveLength(0);
+    expect(calls.filter((c) => c.status === 200)).toHaveLength(10);
+    // 5 at once, then one a second: the floor the budget sets.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4_000);
+  });
+
+  it('a 429 seen by one replica holds the method on the other for its Retry-After', async () => {
+    const prefix = uniqueName('budget');
+    const [a, b] = [await budgetFor(prefix), await budgetFor(prefix)];
+    await a.pause('chat.update', 1);
+    const paused = Date.now();
+    const ranAt = await b.run('chat.update', { channel: 'C1', priority: 5 }, async () => Date.now());
+    expect(ranAt - paused).toBeGreaterThanOrEqual(900);
+    // Another method is not held.
+    const other = await b.run('chat.postEphemeral', { channel: 'C1', priority: 5 }, async () => Date.now());
+    expect(other - ranAt).toBeLessThan(500);
+  });
+
+  it('final states go before progress updates waiting for the same budget', async () => {
+    const budget = await budgetFor(uniqueName('budget'), { 'chat.update': { burst: 1, everyMs: 300 } });
+    const order: string[] = [];
+    const run = (name: string, priority: number) => budget.run('chat.update', { channel: 'C1', priority }, async () => void order.push(name));
+    await run('first', 5);
+    await Promise.all([run('progress 1', 7), run('progress 2', 7), run('final', 2), run('alert', 2)]);
+    expect(order.slice(0, 3)).toEqual(['first', 'final', 'alert']);
+  });
+
+  it('of several updates of one message waiting for their turn, only the newest is sent', async () => {
+    const chat = chatFor(await budgetFor(uniqueName('budget'), { 'chat.update': { burst: 1, everyMs: 500 } }));
+    const channel = uniqueName('C');
+    const ref = await chat.post(channel, { text: 'step 0' });
+    await chat.update(ref, { text: 'step 1' });
+    // The budget is spent for the next 500 ms: these four wait, and collapse into one.
+    await Promise.all([2, 3, 4, 5].map((n) => chat.update(ref, { text: `step ${n}` })));
+    const texts = fake.callsTo('chat.update').filter((c) => c.params['ts'] === ref.ts).map((c) => c.params['text']);
+    expect(texts).toEqual(['step 1', 'step 5']);
+  });
+
+  it('blocks Slack refuses (invalid_blocks) are sent again as text only, and counted', async () => {
+    const rejected: string[] = [];
+    const chat = chatFor(await budgetFor(uniqueName('budget')), { ...noMetrics, slackBlocksRejected: (method, code) => rejected.push(`${method} ${code}`) });
+    const channel = uniqueName('C');
+    const longSection = { type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } };
+    await chat.post(channel, { text: 'the report, as text', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'Report' } }, longSection] });
+    const calls = fake.callsTo('chat.postMessage').filter((c) => c.params['channel'] === channel);
+    expect(calls.map((c) => c.error ?? 'ok')).toEqual(['invalid_blocks', 'ok']);
+    expect(calls[1]?.params['blocks']).toBeUndefined();
+    expect(calls[1]?.params['text']).toBe('the report, as text');
+    expect(rejected).toEqual(['chat.postMessage invalid_blocks']);
+  });
+});
