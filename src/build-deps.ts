@@ -121,7 +121,7 @@ export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics
       if (!config.slack.botToken) return noSlackChat;
       const client = createWebClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, log: log.child({ component: 'slack' }) });
       // The workspace's rate budget, shared in Redis with every other replica, on a connection of its own.
-      const budget = config.slack.rateBudget === 'off' ? undefined : createRateBudget({
+      const budget = config.slack.rateBudget !== 'shared' ? undefined : createRateBudget({
         redis: connectRedis(config.redis.url, 'producer', { commandTimeoutMs: config.redis.commandTimeoutMs }),
         prefix,
         log: log.child({ component: 'slack-budget' }),
