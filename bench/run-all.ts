@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 
-const BENCHES = ['ack-latency', 'first-progress', 'alerts', 'failover', 'status-scale', 'worker-resume', 'etcd-snapshot', 'etcd-replace', 'converge'];
+const BENCHES = ['ack-latency', 'first-progress', 'slack-burst', 'deploy-burst', 'alerts', 'failover', 'status-scale', 'worker-resume', 'etcd-snapshot', 'etcd-replace', 'converge', 'logs', 'machine-replace'];
 let failed = 0;
 for (const name of BENCHES) {
   process.stdout.write(`\n=== ${name} ===\n`);

@@ -1,7 +1,8 @@
 /**
  * Worker SIGKILL mid-job → job resumed by another worker. Real `devbot serve` and two
  * `devbot worker` processes (with a scripted job kind that records its steps), a local Redis.
- * Goal ≤ 10 s. Run: npm run bench:resume   (RUNS=5)
+ * Goal ≤ 3 s, without taking a job from a live, busy worker (test/reliability/busy-worker-keeps-job.test.ts).
+ * Run: npm run bench:resume   (RUNS=5)
  *
  * Why not bin/devbot.mjs: the processes are `devbot serve` / `devbot worker` exactly as src/cli runs
  * them, started through test/harness/devbot-test-process.ts only to register one scripted job kind
@@ -12,7 +13,7 @@ import { WORKER_TIMINGS } from '../src/adapters/bullmq/bullmq-worker.js';
 import { startFleet } from '../test/harness/devbot-fleet.js';
 import type { DevbotProcess } from '../test/harness/devbot-processes.js';
 import { startLocalCluster } from '../tools/local-cluster/index.js';
-import { machine, median, recordSection, table } from './lib/report.js';
+import { machine, median, percentile, recordSection, table } from './lib/report.js';
 
 const RUNS = Number(process.env['RUNS'] ?? 5);
 const cluster = await startLocalCluster();
@@ -40,14 +41,20 @@ try {
     await fleet.queue.waitUntilFinished(jobId, 30_000);
   }
   const out = table(['run', 'SIGKILL → resumed on the other worker (ms)'], rows);
+  const { lockDuration, lockRenewTime, stalledInterval } = WORKER_TIMINGS;
+  // The lock was last renewed 0 to lockRenewTime before the kill; it lapses lockDuration after
+  // that renewal, and the next stalled-job check (at most stalledInterval later) hands the job on.
+  const floor = `${lockDuration - lockRenewTime}–${lockDuration + stalledInterval} ms (lock lapse ${lockDuration - lockRenewTime}–${lockDuration} ms + stalled check ≤ ${stalledInterval} ms)`;
   console.log(out);
-  console.log(`median ${median(times)} ms (goal ≤ 10000 ms)`);
+  console.log(`median ${median(times)} ms, p99 ${percentile(times, 99)} ms (goal ≤ 3000 ms); floor ${floor}`);
   recordSection('resume', `## Worker SIGKILL mid-job → job resumed
 
-Goal ≤ 10 s (BullMQ's defaults take about 60 s). **Median ${median(times)} ms** over ${RUNS} runs (max ${Math.max(...times)} ms).
+Goal ≤ 3 s (BullMQ's defaults take about 60 s). **Median ${median(times)} ms** over ${RUNS} runs (max ${Math.max(...times)} ms).
+Floor: ${floor}.
 Command: \`npm run bench:resume\` (RUNS=${RUNS}). Machine: ${machine()}. Date: ${new Date().toISOString().slice(0, 10)}.
 Real \`devbot serve\` + two \`devbot worker\` processes; the worker running step 2 of 3 is SIGKILLed; lockDuration
-${WORKER_TIMINGS.lockDuration} ms, stalledInterval ${WORKER_TIMINGS.stalledInterval} ms: worst case ≈ lock expiry + one stalled check.
+${lockDuration} ms renewed every ${lockRenewTime / 2}–${lockRenewTime} ms, stalledInterval ${stalledInterval} ms. A live worker whose event loop is blocked for 1 s
+keeps its job (renewal gap ≤ 1.3 s < 2 s): test/reliability/busy-worker-keeps-job.test.ts.
 
 ${out}`);
 } finally {

@@ -18,10 +18,15 @@ import { createRedisConfirmations } from './adapters/redis/redis-confirmations.j
 import { createRedisEventClaims } from './adapters/redis/redis-event-claims.js';
 import { createRedisJobState } from './adapters/redis/redis-job-state.js';
 import { createRedisLocks } from './adapters/redis/redis-locks.js';
+import { createRedisRemediationStore } from './adapters/redis/redis-remediation-store.js';
 import { createRateBudget } from './adapters/slack/rate-budget.js';
 import { createSlackChat } from './adapters/slack/slack-chat.js';
 import { createRemote } from './adapters/ssh/create-remote.js';
 import { createWebClient } from './adapters/slack/web-client.js';
+import { createSlackUsergroupDirectory } from './adapters/slack/slack-usergroups.js';
+import { createRedisUsergroupCache } from './adapters/redis/redis-usergroup-cache.js';
+import { createRedisHomeViewers } from './adapters/redis/redis-home-viewers.js';
+import { createUsergroupMembership } from './acl/usergroup-membership.js';
 import { awsConfigOf } from './config/aws-schema.js';
 import { backupHowTo } from './config/backup-schema.js';
 import type { Config, EnvironmentConfig } from './config/schema.js';
@@ -121,7 +126,7 @@ export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics
       if (!config.slack.botToken) return noSlackChat;
       const client = createWebClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, log: log.child({ component: 'slack' }) });
       // The workspace's rate budget, shared in Redis with every other replica, on a connection of its own.
-      const budget = config.slack.rateBudget !== 'shared' ? undefined : createRateBudget({
+      const budget = config.slack.rateBudget === 'off' ? undefined : createRateBudget({
         redis: connectRedis(config.redis.url, 'producer', { commandTimeoutMs: config.redis.commandTimeoutMs }),
         prefix,
         log: log.child({ component: 'slack-budget' }),
@@ -159,9 +164,18 @@ export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics
     jobKinds: JOB_KINDS,
     metrics: opts.metrics ?? noMetrics,
     alertStore: createRedisAlertStore(redis, prefix),
+    remediation: createRedisRemediationStore(redis, prefix),
     consoleListeners: createRedisConsoleListeners(redis, prefix),
     eventClaims: createRedisEventClaims(redis, prefix),
     remoteFor: (environment) => createRemote(environment, config.environments[environment]?.remote, process.env),
+    usergroups: createUsergroupMembership({
+      policy: config.acl,
+      directory: config.slack.botToken ? createSlackUsergroupDirectory({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, log: log.child({ component: 'slack-usergroups' }) }) : undefined,
+      cache: createRedisUsergroupCache(redis, prefix),
+      now: () => new Date(),
+      log: log.child({ component: 'usergroups' }),
+    }),
+    homeViewers: createRedisHomeViewers(redis, prefix),
     async close() {
       await Promise.all(closers.map((close) => close()));
       await queue.close();

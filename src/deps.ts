@@ -1,3 +1,4 @@
+import type { UsergroupMembership } from './acl/usergroup-membership.js';
 import type { Config } from './config/schema.js';
 import type { JobKind } from './jobs/job-kind.js';
 import type { Logger } from './log.js';
@@ -12,6 +13,7 @@ import type { Elections } from './ports/elections.js';
 import type { EtcdSnapshots } from './ports/etcd-snapshots.js';
 import type { EventClaims } from './ports/event-claims.js';
 import type { Groups } from './ports/groups.js';
+import type { HomeViewers } from './ports/home-viewers.js';
 import type { Instances } from './ports/instances.js';
 import type { Members } from './ports/members.js';
 import type { Stacks } from './ports/stacks.js';
@@ -23,6 +25,7 @@ import type { Chat } from './ports/chat.js';
 import type { Cluster } from './ports/cluster.js';
 import type { JobQueue, Transport } from './ports/queue.js';
 import type { Remote } from './ports/remote.js';
+import type { RemediationStore } from './ports/remediation-store.js';
 import type { Scheduler } from './ports/scheduler.js';
 import type { SnapshotTools } from './ports/snapshot-tools.js';
 
@@ -73,8 +76,14 @@ export interface Deps {
   consoleListeners: ConsoleListeners;
   /** One-time claims on Slack events (mentions, DMs), so a redelivered event runs once. */
   eventClaims: EventClaims;
+  /** Auto-remediation's shared state (slot per environment, pauses, followed jobs). Absent only in deps a test builds without it. */
+  remediation?: RemediationStore;
   /** Which job a progress message belongs to (for `@devbot retry` / `rollback` in its thread). */
   jobMessages: JobMessages;
   /** SSH to an environment's machines (`/dev logs`, `/dev exec`). Absent in processes (and tests) that never reach a machine; throws ConfigError when the environment has no `remote` section or its key is not set. */
   remoteFor?(environment: string): Remote;
+  /** Slack user group membership for the ACL (cached in Redis, read via usergroups.users.list). Absent: groups count as unreadable. */
+  usergroups?: UsergroupMembership;
+  /** Who opened devbot's Home tab lately, so alert changes refresh theirs. Absent: no refreshes. */
+  homeViewers?: HomeViewers;
 }

@@ -2,9 +2,12 @@ import { VERB_NAMES, type Verb } from '../commands/verbs.js';
 import { bareName, DM_ENTRY, isChannelId } from './channel-entries.js';
 import type { AclPolicy, AclRule } from './policy.js';
 import { sharedChannelRefusal, type SharedChannelInfo } from './shared-channel.js';
+import type { UsergroupStanding } from './usergroup-standing.js';
 
 export interface Principal {
   user: string;
+  /** The user's Slack user groups, resolved before decide (acl/usergroup-membership.ts). Unset: in none. */
+  usergroups?: UsergroupStanding;
 }
 
 /** Where a request was made, as commands/resolve-channel.ts resolves it against `channels:`. */
@@ -35,6 +38,8 @@ export interface Decision {
   rule?: string;
   /** One sentence for the user: what allowed it, or precisely what is missing. */
   reason: string;
+  /** The Slack user group through which the rule named the user (`@sre-oncall`), when that is how. */
+  usergroup?: string;
 }
 
 /**
@@ -64,8 +69,25 @@ function lookalike(list: readonly string[], channel: AclChannel): string {
 }
 
 /** `users: ['*']` is everyone, as '*' is everywhere else in a rule; it has to be written out. */
-function namesUser(policy: AclPolicy, rule: AclRule, user: string): boolean {
+function namesDirectly(policy: AclPolicy, rule: AclRule, user: string): boolean {
   return covers(rule.users, user) || rule.groups.some((g) => policy.groups[g]?.includes(user) ?? false);
+}
+
+/** The first of the rule's Slack user groups the principal is in, as named to them. */
+function viaUsergroup(rule: AclRule, principal: Principal): string | undefined {
+  const memberOf = principal.usergroups?.memberOf ?? {};
+  const entry = (rule.usergroups ?? []).find((u) => memberOf[u] !== undefined);
+  return entry === undefined ? undefined : memberOf[entry];
+}
+
+function namesUser(policy: AclPolicy, rule: AclRule, principal: Principal): boolean {
+  return namesDirectly(policy, rule, principal.user) || viaUsergroup(rule, principal) !== undefined;
+}
+
+/** The rule's Slack user groups whose members could not be read fresh enough, with why. */
+function unreadableOf(rule: AclRule, principal: Principal): Array<[string, string]> {
+  const unreadable = principal.usergroups?.unreadable ?? {};
+  return (rule.usergroups ?? []).flatMap((u) => (unreadable[u] === undefined ? [] : [[u, unreadable[u]] as [string, string]]));
 }
 
 /** A rule without targets covers every target; a request without a target (help) matches any rule. */
@@ -83,14 +105,14 @@ function listSome(items: Iterable<string>, max = 8): string {
 /** Slack channel names are lowercase, so an upper-case C…/G… entry is an id: shown bare, not as #C0123. */
 const hash = (channel: string): string => (isChannelId(channel) ? channel : `#${channel.replace(/^#/, '')}`);
 
-function deny(reason: string): Decision {
+function deny(reason: string): { allowed: false; reason: string } {
   return { allowed: false, reason };
 }
 
 /**
- * Decides one request against the policy. Pure; deny by default. The checks narrow the asker's
- * rules in order (verb, channel, environment, target), so a denial names the first thing that
- * no rule of theirs covers, and what their rules do cover there.
+ * Decides one request against the policy. Pure; deny by default. Slack user group membership
+ * comes in the principal, read beforehand; a group that could not be read counts as not joined,
+ * and a denial a rule resting on it might have lifted says so.
  */
 export function decide(policy: AclPolicy, principal: Principal, req: AclRequest): Decision {
   const verb = `\`${req.verb}\``;
@@ -99,10 +121,41 @@ export function decide(policy: AclPolicy, principal: Principal, req: AclRequest)
   }
   const outside = sharedChannelRefusal(req.channel);
   if (outside) return deny(outside);
-  const mine = policy.rules.filter((r) => namesUser(policy, r, principal.user));
+  const mine = policy.rules.filter((r) => namesUser(policy, r, principal));
   if (mine.length === 0) {
-    return deny(`${verb} is not allowed for you: no access rule names you (an admin can add one under acl.rules)`);
+    return failClosed(policy, principal, req, deny(`${verb} is not allowed for you: no access rule names you (an admin can add one under acl.rules)`));
   }
+  const narrowed = narrow(mine, req);
+  return narrowed.allowed ? allowedBy(policy, narrowed.rule, principal) : failClosed(policy, principal, req, narrowed);
+}
+
+/** Names the rule that allowed, and the Slack user group it named the user through, if that is how. */
+function allowedBy(policy: AclPolicy, rule: AclRule, principal: Principal): Decision {
+  const group = namesDirectly(policy, rule, principal.user) ? undefined : viaUsergroup(rule, principal);
+  if (group === undefined) return { allowed: true, rule: rule.name, reason: `allowed by rule \`${rule.name}\`` };
+  return { allowed: true, rule: rule.name, usergroup: group, reason: `allowed by rule \`${rule.name}\`, as a member of the Slack user group ${group}` };
+}
+
+/**
+ * A denial that a rule resting on an unreadable Slack user group might have turned into an allow:
+ * it stays a denial (fail closed), and says so, rather than blaming the policy.
+ */
+function failClosed(policy: AclPolicy, principal: Principal, req: AclRequest, denial: Decision): Decision {
+  const uncertain = policy.rules.filter((r) => !namesUser(policy, r, principal) && unreadableOf(r, principal).length > 0);
+  const rule = uncertain.find((r) => narrow([r], req).allowed);
+  if (!rule) return denial;
+  const [entry, why] = unreadableOf(rule, principal)[0]!;
+  return deny(`\`${req.verb}\` is denied for now: rule \`${rule.name}\` allows it to members of the Slack user group ${entry}, and devbot cannot tell whether you are one (${why}). Try again in a few minutes; until then only rules that name you directly apply`);
+}
+
+type Narrowed = { allowed: true; rule: AclRule } | { allowed: false; reason: string };
+
+/**
+ * The checks narrow the asker's rules in order (verb, channel, environment, target), so a denial
+ * names the first thing that no rule of theirs covers, and what their rules do cover there.
+ */
+function narrow(mine: AclRule[], req: AclRequest): Narrowed {
+  const verb = `\`${req.verb}\``;
   const forVerb = mine.filter((r) => covers(r.verbs, req.verb));
   if (forVerb.length === 0) {
     return deny(`${verb} is not allowed for you anywhere (your rules cover: ${listSome(mine.flatMap((r) => r.verbs))})`);
@@ -128,7 +181,7 @@ export function decide(policy: AclPolicy, principal: Principal, req: AclRequest)
     const whose = inEnvironment.length === 1 ? 'your rule covers' : 'your rules cover';
     return deny(`\`${req.verb} ${req.target ?? ''}\` is not allowed for you (${whose}: ${listSome(targets)})`);
   }
-  return { allowed: true, rule: rule.name, reason: `allowed by rule \`${rule.name}\`` };
+  return { allowed: true, rule };
 }
 
 /** The verbs `principal` may run in this channel and environment, in grammar order. */

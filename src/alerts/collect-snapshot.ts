@@ -18,11 +18,16 @@ export async function collectSnapshot(environment: string, deps: Pick<Deps, 'con
       return undefined;
     });
   };
+  const health = deps.clusterFor(environment).health({ deadlineMs: 1000 });
+  // Without quorum no election read can answer: the quorum alert must not wait out their deadline.
+  const never = new Promise<never>(() => undefined);
+  const quorumLost = health.then((h) => (h.hasQuorum ? never : Promise.reject(new Error('etcd has no quorum'))), () => never);
+  quorumLost.catch(() => undefined);
   const [etcd, databases, fleet, groups, backups] = await Promise.all([
-    deps.clusterFor(environment).health({ deadlineMs: 1000 }),
+    health,
     Promise.all(
       Object.entries(config.databases).map(async ([name, db]) => {
-        const read = withDeadline(elections.read(db.electionPrefix), 1500, () => new Error('no answer within 1.5 s'));
+        const read = Promise.race([withDeadline(elections.read(db.electionPrefix), 1500, () => new Error('no answer within 1.5 s')), quorumLost]);
         return [name, await read.then((view) => ({ view }), (e: unknown) => ({ error: (e as Error).message }))] as const;
       }),
     ),

@@ -7,11 +7,14 @@ import { collectSnapshot } from './collect-snapshot.js';
 import { advanceAlerts, type Observed } from './lifecycle.js';
 import { postAlert, updateAlert } from './post-alert.js';
 import type { AlertRule, Snapshot } from './rule.js';
+import { advanceRemediation } from '../remediation/advance-remediation.js';
 
-export type AlertDeps = Pick<Deps, 'config' | 'log' | 'now' | 'clusterFor' | 'electionsFor' | 'schedulerFor' | 'groupsFor' | 'chatFor' | 'metrics' | 'backupsFor' | 'backupAttempts'> & {
+export type AlertDeps = Pick<Deps, 'config' | 'log' | 'now' | 'clusterFor' | 'electionsFor' | 'schedulerFor' | 'groupsFor' | 'chatFor' | 'metrics' | 'backupsFor' | 'backupAttempts' | 'queue' | 'locks' | 'audit' | 'jobKinds' | 'jobState' | 'remediation'> & {
   alertStore: AlertStore;
   consoleListeners: ConsoleListeners;
   rules: AlertRule[];
+  /** Called once after an evaluation in which some alert fired or resolved (Home tabs refresh). Should not throw. */
+  onAlertsChanged?: () => Promise<unknown>;
 };
 
 /** Alerts go to the rule's channels, else `alerts.channels`, else the channels bound to the environment. */
@@ -35,8 +38,10 @@ function rememberMachines(now: Snapshot, previous: Snapshot | undefined): Snapsh
 /** One evaluation: probe every environment, run the rules, advance each alert, post / update / resolve. */
 export async function evaluateAlerts(deps: AlertDeps): Promise<{ posted: number; updated: number }> {
   const observed: Observed[] = [];
+  const quorum: Record<string, boolean> = {};
   for (const [environment, envConfig] of Object.entries(deps.config.environments)) {
     const snapshot = await collectSnapshot(environment, deps);
+    quorum[environment] = snapshot.etcd.hasQuorum;
     const previous = (await deps.alertStore.lastSnapshot(environment)) as Snapshot | undefined;
     snapshot.knownMachines = rememberMachines(snapshot, previous);
     for (const rule of deps.rules) {
@@ -47,8 +52,9 @@ export async function evaluateAlerts(deps: AlertDeps): Promise<{ posted: number;
         observed.push({ rule: effective, finding, environment, forMs: settings.forMs ?? rule.forMs, channels: routeFor(deps, environment, settings.channels), runbook: settings.runbook });
       }
     }
-    // What the next evaluation compares with: the leader, the groups, and every machine seen lately.
-    await deps.alertStore.saveSnapshot(environment, { environment, etcd: { leader: snapshot.etcd.leader }, groups: snapshot.groups ?? previous?.groups, knownMachines: snapshot.knownMachines });
+    // What the next evaluation compares with: the last leader seen (an evaluation in the middle of
+    // an election sees none, and the change is from the old leader to the new), the groups, and every machine seen lately.
+    await deps.alertStore.saveSnapshot(environment, { environment, etcd: { leader: snapshot.etcd.leader ?? previous?.etcd.leader }, groups: snapshot.groups ?? previous?.groups, knownMachines: snapshot.knownMachines });
   }
   const [previous, silences] = await Promise.all([deps.alertStore.load(), deps.alertStore.silences()]);
   const now = deps.now();
@@ -71,5 +77,11 @@ export async function evaluateAlerts(deps: AlertDeps): Promise<{ posted: number;
   }
   await deps.alertStore.save(changed.map((c) => c.state));
   await deps.alertStore.remove(removed);
+  const statusBefore = new Map(previous.map((s) => [s.key, s.status]));
+  const firedOrResolved = changed.some((c) => c.state.status !== 'pending' && statusBefore.get(c.state.key) !== c.state.status);
+  if (firedOrResolved) await deps.onAlertsChanged?.().catch((err: unknown) => deps.log.warn({ err }, 'alert change hook failed'));
+  // After the alerts are saved: remediation acts on what was just posted (its thread) and sees this evaluation's quorum.
+  // A remediation step that fails (Redis hiccup) is logged and retried next tick; it never fails the alerts' evaluation.
+  if (deps.remediation) await advanceRemediation({ ...deps, remediation: deps.remediation }, quorum).catch((err: unknown) => deps.log.error({ err }, 'auto-remediation step failed'));
   return { posted, updated };
 }

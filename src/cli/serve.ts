@@ -3,7 +3,10 @@ import { createHealthRoute, createOpsRoutes, rememberSuccess } from '../adapters
 import { startRoutesServer } from '../adapters/http/routes-server.js';
 import { createPromMetrics } from '../adapters/metrics/prom-metrics.js';
 import { createSlackApp } from '../adapters/slack/slack-app.js';
+import { usergroupCacheOf, usergroupEntries } from '../acl/policy.js';
+import { startUsergroupRefresh } from '../acl/usergroup-refresh.js';
 import { buildDeps } from '../build-deps.js';
+import { publishHome } from '../home/publish-home.js';
 import type { Deps } from '../deps.js';
 import { handleAction } from '../commands/handle-action.js';
 import { handleCommand } from '../commands/handle-command.js';
@@ -35,10 +38,15 @@ export async function runServe(file: string | undefined, opts: { jobKinds?: Deps
     handleAction: (input) => handleAction(input, deps),
     // An hour outlasts Slack's redeliveries of an event (three, within minutes).
     claimEvent: (key) => deps.eventClaims.claim(key, 3600_000),
+    usergroupsChanged: deps.usergroups ? (change) => deps.usergroups!.membersChanged(change) : undefined,
+    homeOpened: (user) => publishHome(user, deps, { opened: true }),
     // The Slack port is public: /healthz only (load balancers). The ops routes have a port of their own.
     routes: config.slack.appToken ? [] : [createHealthRoute()],
   });
   await slack.start();
+  const usergroupRefresh = deps.usergroups && usergroupEntries(config.acl).length
+    ? startUsergroupRefresh(deps.usergroups, usergroupCacheOf(config.acl).refreshMs, log.child({ component: 'usergroups' }))
+    : undefined;
   // Metrics are not worth refusing commands for: a taken ops port is logged and serve runs on.
   const ops = await startRoutesServer({ routes, host: config.ops.host, port: config.ops.servePort, what: 'the serve ops routes' }).catch((err: unknown) => {
     log.error({ err }, 'not serving /healthz, /readyz, /metrics');
@@ -49,6 +57,7 @@ export async function runServe(file: string | undefined, opts: { jobKinds?: Deps
   onShutdown(async () => {
     await ops?.close();
     await dashboard?.close();
+    usergroupRefresh?.stop();
     await slack.stop();
     await deps.close();
   }, log);

@@ -2,6 +2,7 @@ import { startBullmqWorker } from '../adapters/bullmq/bullmq-worker.js';
 import { createOpsRoutes } from '../adapters/http/ops-routes.js';
 import { startRoutesServer } from '../adapters/http/routes-server.js';
 import { createPromMetrics } from '../adapters/metrics/prom-metrics.js';
+import { startAlertTriggers } from '../alerts/start-triggers.js';
 import { startAlertWatcher } from '../alerts/start-watcher.js';
 import { buildDeps } from '../build-deps.js';
 import { registerBackupSchedules } from '../jobs/etcd/snapshot/backup-schedules.js';
@@ -27,8 +28,10 @@ export async function runWorker(file: string | undefined, opts: { jobKinds?: Dep
   });
   log.info({ queue: config.jobs.queue, concurrency: config.jobs.concurrency, opsPort: ops?.port }, 'worker started');
   const schedules = keepSchedulesRegistered(deps);
+  const triggers = startAlertTriggers(deps);
   onShutdown(async () => {
     schedules.stop();
+    await triggers.stop();
     await ops?.close();
     await worker.close();
     await deps.close();

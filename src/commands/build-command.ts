@@ -173,6 +173,19 @@ export const BUILDERS: Builders = {
     if (since !== undefined && !DURATION_PATTERN.test(since)) throw new UsageError('`--since` takes a duration such as 90s, 10m, 2h or 1d.', a.spec.usage);
     return { verb: 'logs', unit, ...(lines ? { lines: Math.min(Number(lines), 10_000) } : {}), ...(since ? { since } : {}), env: value(a, 'env') };
   },
+  replace: (a) => {
+    const machine = a.positionals[0];
+    if (machine === undefined) throw new UsageError('`replace` needs a <machine|instance>: a fleet machine id, its private IP, or its EC2 instance id (`/dev machines` lists them).', a.spec.usage);
+    const checked = checkName(machine, 'machine', a.spec.usage);
+    end(a, ['<machine|instance>']);
+    return { verb: 'replace', machine: checked, env: value(a, 'env'), yes: yes(a) };
+  },
+  remediation: (a) => {
+    const action = choice(a, 0, ['pause', 'resume'] as const);
+    end(a, ['<pause|resume>']);
+    if (a.flags.all === true && value(a, 'env') !== undefined) throw new UsageError('`remediation` takes --env E (one environment) or --all (every one), not both.', a.spec.usage);
+    return { verb: 'remediation', action, all: a.flags.all === true, env: value(a, 'env') };
+  },
   exec: (a) => {
     const where = a.positionals[0];
     if (where === undefined) throw new UsageError('`exec` needs a <machine|role=R|unit>.', a.spec.usage);

@@ -69,6 +69,8 @@ export const commandSchema = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('drift'), env }).strict(),
   z.object({ verb: z.literal('machines'), env }).strict(),
   z.object({ verb: z.literal('logs'), unit: name, lines: z.number().int().min(1).max(10_000).optional(), since: z.string().regex(DURATION_PATTERN).optional(), env }).strict(),
+  z.object({ verb: z.literal('replace'), machine: name, env, yes }).strict(),
+  z.object({ verb: z.literal('remediation'), action: z.enum(['pause', 'resume']), all: z.boolean(), env }).strict(),
   z.object({ verb: z.literal('exec'), where: z.string().regex(EXEC_WHERE_PATTERN), entry: z.string().regex(/^[a-z][a-z0-9-]*$/), args: z.array(z.string().regex(EXEC_ARG_PATTERN)).max(20), env, yes }).strict(),
 ]);
 
@@ -92,6 +94,8 @@ export function commandTarget(cmd: Command): string | undefined {
       return cmd.unit;
     case 'exec':
       return cmd.entry;
+    case 'replace':
+      return cmd.machine;
     case 'stack':
       return 'stack';
     case 'silence':

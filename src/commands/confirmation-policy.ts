@@ -35,6 +35,9 @@ export function lockTargetOf(command: Command, environment: string): string | un
     case 'etcd':
       // One membership change at a time per cluster; snapshots have their own lock in the job.
       return command.action === 'replace' ? `etcd@${environment}` : undefined;
+    case 'replace':
+      // One machine replacement per environment at a time: each one takes a node out for a while.
+      return `machine@${environment}`;
     case 'converge':
       // The whole catalog at once; each service's own lock is taken by the job as it touches it.
       return `converge@${environment}`;

@@ -252,6 +252,25 @@ export const GRAMMAR: Record<Verb, VerbSpec> = {
     flags: ['env', 'yes'],
     examples: ['/dev exec role=worker disk-usage', '/dev exec gerrit unit-status gerrit.service'],
   },
+  replace: {
+    verb: 'replace',
+    summary: 'Replaces a machine: terminates its EC2 instance in its autoscaling group, waits for the new one to join fleet (and etcd, for a main node) and for its units to run again.',
+    usage: '/dev replace <machine|instance> [--env E] [--yes]',
+    handling: 'job',
+    jobKind: 'replace',
+    dangerous: true,
+    flags: ['env', 'yes'],
+    examples: ['/dev replace 10.0.2.21', '/dev replace i-0abc123def4567890 --env prod', '/dev replace 3f2a9c1e'],
+  },
+  remediation: {
+    verb: 'remediation',
+    summary: "The kill switch of auto-remediation: pause stops devbot from acting on alerts by itself (in one environment, or --all), resume turns it back on.",
+    usage: '/dev remediation <pause|resume> [--env E] [--all]',
+    handling: 'local',
+    dangerous: false,
+    flags: ['env', 'all'],
+    examples: ['/dev remediation pause', '/dev remediation resume --env prod', '/dev remediation pause --all'],
+  },
 };
 
 /** Whether this command needs confirmation: the verb's flag, except for the actions of it that change nothing. */

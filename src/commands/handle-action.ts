@@ -6,14 +6,18 @@ import type { PendingConfirmation } from '../ports/confirmations.js';
 import type { Transport } from '../ports/queue.js';
 import { renderConfirmClosed, renderConfirmRequest } from '../render/confirm.js';
 import { handleCommand, type HandleDeps } from './handle-command.js';
+import { decideExec } from './exec-acl.js';
 import { performCancel } from './local/cancel.js';
+import { cancelRemediation } from '../remediation/cancel-remediation.js';
+import { recordAlertClick } from '../remediation/record-click.js';
+import { principalFor } from './principal.js';
 import { resolveChannel } from './resolve-channel.js';
 import type { CommandReply } from './types.js';
 import type { Verb } from './verbs.js';
 
 /** A button pressed (Slack interaction, or the console's answer to a prompt). */
 export interface ActionInput {
-  action: 'confirm' | 'decline' | 'retry' | 'command';
+  action: 'confirm' | 'decline' | 'retry' | 'command' | 'cancel-remediation';
   /** The button's value: a confirmation id, the job id to retry, or (command) the `/dev` command text it stands for. */
   value: string;
   user: string;
@@ -24,6 +28,8 @@ export interface ActionInput {
   external?: string;
   /** Unique per click (Slack's trigger_id / action_ts); a retried click reuses it. */
   requestId: string;
+  /** The ts of the message the button is on (an alert's, whose thread then records the click). */
+  messageTs?: string;
 }
 
 const NOT_PENDING = 'This request is no longer pending: it was already answered or it expired. Run the command again if it is still needed.';
@@ -37,12 +43,18 @@ export async function handleAction(input: ActionInput, deps: HandleDeps): Promis
   try {
     if (input.action === 'retry') return await retry(input, deps);
     if (input.action === 'command') return await runButtonCommand(input, deps);
+    if (input.action === 'cancel-remediation') return await cancelRemediation({ ...input, attemptId: input.value }, deps);
     const pending = await deps.confirmations.get(input.value);
     if (!pending) return { text: NOT_PENDING, outcome: 'answered' };
     // Kept a little past its expiry for the expire job to close it; a click after expiresAt is too late.
     if (Date.parse(pending.expiresAt) <= deps.now().getTime()) return { text: NOT_PENDING, outcome: 'answered' };
     const channel = resolveChannel(deps.config, input);
-    const allowed = decide(deps.config.acl, { user: input.user }, { verb: pending.verb as Verb, target: pending.target, channel, environment: pending.environment });
+    const principal = await principalFor(input.user, deps);
+    // An exec entry may need more than `exec` (exec-acl.ts): whoever confirms it needs the same.
+    const entry = pending.verb === 'exec' && pending.action.type === 'job' ? pending.action.data.payload['entry'] : undefined;
+    const allowed = typeof entry === 'string'
+      ? decideExec(deps.config, principal, { channel, environment: pending.environment }, entry)
+      : decide(deps.config.acl, principal, { verb: pending.verb as Verb, target: pending.target, channel, environment: pending.environment });
     if (input.action === 'decline') return await decline(pending, input, allowed.allowed, deps);
     if (!allowed.allowed) {
       await auditRefusal(pending, input, deps, allowed.reason);
@@ -119,11 +131,18 @@ async function auditRefusal(pending: PendingConfirmation, input: ActionInput, de
  * A button that stands for a command (an alert's Recovery plan): the command runs as if the clicker
  * had typed it in that channel, through the same parse, ACL, confirmation and audit.
  */
-function runButtonCommand(input: ActionInput, deps: HandleDeps): Promise<CommandReply> {
-  return handleCommand(
+async function runButtonCommand(input: ActionInput, deps: HandleDeps): Promise<CommandReply> {
+  const reply = await handleCommand(
     { text: input.value, user: input.user, channel: input.channel, channelName: input.channelName, transport: input.transport, external: input.external, requestId: `button-${input.requestId}` },
     deps,
   );
+  // On an alert, the thread says who acted (and, once its job ends, how it went); the clicker still gets the reply.
+  if (input.messageTs) {
+    await recordAlertClick({ user: input.user, channel: input.channel, messageTs: input.messageTs, text: input.value }, reply, deps).catch((err: unknown) =>
+      deps.log.warn({ err }, 'could not record an alert button click in its thread'),
+    );
+  }
+  return reply;
 }
 
 /** Retry runs the failed job's command again, as the clicking user, through the whole command path. */
@@ -134,6 +153,8 @@ async function retry(input: ActionInput, deps: HandleDeps): Promise<CommandReply
     {
       text: job.text, user: input.user, channel: job.data.requestedBy.channel, channelName: job.data.requestedBy.channelName,
       transport: input.transport, external: input.external, requestId: `retry-${input.requestId}`,
+      // Retried where it first ran: a job started by a mention keeps to the mention's thread.
+      ...(job.data.requestedBy.threadTs ? { replyInThread: job.data.requestedBy.threadTs } : {}),
     },
     deps,
   );

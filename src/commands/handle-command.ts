@@ -8,20 +8,23 @@ import { EnqueueUnconfirmedError, type JobData } from '../ports/queue.js';
 import { formatWait } from '../render/confirm.js';
 import { availabilityFor } from './availability.js';
 import { answerCanI } from './can-i.js';
+import { decideExec } from './exec-acl.js';
 import type { Command } from './command.js';
 import { lockTargetOf, maySkipConfirmation, needsConfirmation } from './confirmation-policy.js';
 import { GRAMMAR } from './grammar.js';
 import { answerHelp } from './help.js';
 import { answerAlerts, answerSilence } from './local/alerts.js';
 import { answerCancel } from './local/cancel.js';
+import { answerRemediation } from './local/remediation.js';
 import { answerAudit, answerJobs, answerLocks } from './local/list-verbs.js';
 import { quoteUserText } from './echo.js';
 import { commandEnv, commandTarget, parseCommand } from './parse.js';
+import { principalFor } from './principal.js';
 import { resolveChannel, type ResolvedChannel } from './resolve-channel.js';
 import { withThreadSubject } from './thread-subject.js';
 import type { CommandInput, CommandReply } from './types.js';
 
-export type HandleDeps = Pick<Deps, 'config' | 'log' | 'queue' | 'now' | 'locks' | 'audit' | 'confirmations' | 'jobState' | 'chatFor' | 'jobKinds' | 'metrics' | 'alertStore'>;
+export type HandleDeps = Pick<Deps, 'config' | 'log' | 'queue' | 'now' | 'locks' | 'audit' | 'confirmations' | 'jobState' | 'chatFor' | 'jobKinds' | 'metrics' | 'alertStore' | 'usergroups' | 'remediation'>;
 
 /**
  * The one path every command takes, from Slack or the console: parse → channel → ACL → answer
@@ -49,7 +52,7 @@ async function decideAndRun(input: CommandInput, deps: HandleDeps, log: HandleDe
   }
   const environment = commandEnv(command) ?? channel.config?.environment;
   const isAvailable = availabilityFor(deps.jobKinds);
-  const where = { policy: deps.config.acl, principal: { user: input.user }, channel, isAvailable };
+  const where = { policy: deps.config.acl, principal: await principalFor(input.user, deps), channel, isAvailable };
 
   if (command.verb === 'help' || command.verb === 'can-i') {
     // Answered for anyone (they reveal only the asker's own permissions), and audited like the rest.
@@ -58,14 +61,16 @@ async function decideAndRun(input: CommandInput, deps: HandleDeps, log: HandleDe
       .catch((err: unknown) => log.error({ err, verb: command.verb }, 'could not write the audit entry'));
     return command.verb === 'help'
       ? answerHelp({ ...where, environment: environment ?? '', topic: command.topic })
-      : answerCanI({ ...where, environment: environment ?? '', text: command.command });
+      : answerCanI({ ...where, environment: environment ?? '', text: command.command, environments: deps.config.environments });
   }
 
   const env = requireEnvironment(deps, channel, environment);
   const target = commandTarget(command);
-  const decision = decide(deps.config.acl, where.principal, { verb: command.verb, target, channel: where.channel, environment: env });
+  const decision = command.verb === 'exec'
+    ? decideExec(deps.config, where.principal, { channel: where.channel, environment: env }, command.entry)
+    : decide(deps.config.acl, where.principal, { verb: command.verb, target, channel: where.channel, environment: env });
   const text = input.text.replace(/^\s*\/dev\b\s*/, '');
-  log.info({ verb: command.verb, target, environment: env, allowed: decision.allowed, rule: decision.rule }, 'acl decision');
+  log.info({ verb: command.verb, target, environment: env, allowed: decision.allowed, rule: decision.rule, usergroup: decision.usergroup }, 'acl decision');
   // Written alongside the work rather than before it: one round trip on the ack path, not two.
   const [audited, reply] = await Promise.allSettled([
     // A cancel is no ACL target of its own, but the audit files it under the job it names.
@@ -107,6 +112,8 @@ async function answer(command: Command, d: Decided, deps: HandleDeps): Promise<C
       return answerAlerts(deps);
     case 'silence':
       return answerSilence(command, input, deps);
+    case 'remediation':
+      return answerRemediation(command, input, env, deps);
     default:
       return submitJob({ input, command, text, environment: env, decision, maySkip }, deps);
   }
@@ -144,7 +151,7 @@ async function submitJob(s: Submission, deps: HandleDeps): Promise<CommandReply>
   const data: JobData = {
     kind: GRAMMAR[command.verb].jobKind!,
     payload: { ...command, environment },
-    requestedBy: { user: input.user, channel: input.channel, channelName: input.channelName },
+    requestedBy: { user: input.user, channel: input.channel, channelName: input.channelName, ...(input.replyInThread ? { threadTs: input.replyInThread } : {}) },
     environment,
     text: s.text,
     target: commandTarget(command),

@@ -23,6 +23,11 @@ export interface CommandInput {
   /** The parent ts when the command was typed as a reply in a Slack thread (thread-subject.ts). */
   threadTs?: string;
   /**
+   * Set by the mention adapter: the thread devbot answers in (the mention's own, or the thread it
+   * was typed in). A job the command starts posts its message and its preview there too.
+   */
+  replyInThread?: string;
+  /**
    * Unique per invocation and identical across Slack's retries of it (Slack's trigger_id; a
    * counter in the console). Job ids derive from it, so a retry never makes a second job.
    */

@@ -21,6 +21,8 @@ export const VERB_NAMES = [
   'machines',
   'logs',
   'exec',
+  'replace',
+  'remediation',
 ] as const;
 
 export type Verb = (typeof VERB_NAMES)[number];

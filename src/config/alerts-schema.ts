@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { remediateSchema, remediationLimitsSchema, remediationProblems } from './remediation-schema.js';
 
 const severity = z.enum(['critical', 'warning', 'info']);
 
@@ -12,6 +13,8 @@ const ruleSettings = z
     /** Channel names (from `channels:`) or Slack ids; default `alerts.channels`. */
     channels: z.array(z.string().min(1)).optional(),
     runbook: z.string().url().optional(),
+    /** Opt-in auto-remediation for this rule (see remediation-schema.ts). */
+    remediate: remediateSchema.optional(),
   })
   .strict();
 
@@ -26,9 +29,12 @@ export const alertsSchema = z
     /** Where alerts go unless a rule says otherwise. */
     channels: z.array(z.string().min(1)).default([]),
     rules: z.record(z.string(), ruleSettings).default({}),
+    /** Limits on automatic actions (per environment). */
+    remediation: remediationLimitsSchema,
   })
   .strict()
-  .default({ enabled: true, intervalMs: 2000, repeatMs: 10 * 60_000, channels: [], rules: {} });
+  .superRefine((a, ctx) => remediationProblems(a.rules).forEach((p) => ctx.addIssue({ code: 'custom', ...p })))
+  .default({ enabled: true, intervalMs: 2000, repeatMs: 10 * 60_000, channels: [], rules: {}, remediation: { maxPerHour: 2, environments: {} } });
 
 export type AlertsConfig = z.infer<typeof alertsSchema>;
 export type AlertSeverity = z.infer<typeof severity>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { VERB_NAMES } from '../commands/verbs.js';
 
 /** Names of allow-listed entries and their templated arguments: lowercase words. */
 const name = z.string().regex(/^[a-z][a-z0-9-]*$/, 'lowercase words, e.g. disk-usage');
@@ -11,8 +12,20 @@ const execEntrySchema = z
     args: z
       .record(name, z.string().min(1).refine(isRegex, 'not a valid regular expression'))
       .default({}),
-    /** Asks for a confirmation first. (Who may run it: ACL verb `exec`, target = the entry name.) */
+    /** Asks for a confirmation first. */
     dangerous: z.boolean().default(false),
+    /**
+     * Who may run it. Always the ACL verb `exec` on the target, which is the entry's name unless
+     * `target` says otherwise (e.g. `docker`, shared by several entries); with `verb`, that verb
+     * on the target too (e.g. `units` for an entry that restarts something).
+     */
+    acl: z
+      .object({
+        verb: z.enum(VERB_NAMES, { message: `one of devbot's verbs: ${VERB_NAMES.join(', ')}` }).optional(),
+        target: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((entry, ctx) => {

@@ -99,10 +99,10 @@ export const configSchema = z
         appToken: z.string().optional(),
         apiUrl: url.optional(),
         /**
-         * `shared`: every chat.* call waits for its turn in the workspace's rate budget in Redis,
-         * shared by all replicas. `off` (the default for now): calls go straight out, each 429 is
-         * honoured on its own. Opt-in until the budget's behaviour through a Redis restart and at
-         * shutdown is proven under the whole suite (see the README).
+         * `shared` (the default, also when unset): every chat.* call waits for its turn in the
+         * workspace's rate budget in Redis, shared by all replicas; while Redis is unreachable
+         * calls wait in the process's own copy of the budget instead. `off`: calls go straight
+         * out, each 429 is honoured on its own.
          */
         rateBudget: z.enum(['shared', 'off'], { message: "slack.rateBudget is 'shared' or 'off'" }).optional(),
       })

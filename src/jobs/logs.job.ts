@@ -33,8 +33,8 @@ async function post(text: string, name: string, ctx: JobContext): Promise<string
     return `${lines.length} line${lines.length === 1 ? '' : 's'} in the thread`;
   }
   if (ctx.chat.upload) {
-    // Into the job's thread when its message is known (it is, once the job has started).
-    const threadTs = (await ctx.deps.jobState.load(ctx.jobId))?.message?.ts;
+    // Into the job's thread: its message is posted now if it still waits for its first post.
+    const threadTs = await ctx.progress.thread?.();
     await ctx.chat.upload(ctx.data.requestedBy.channel, { filename: `${name}.log`, title: `journal of ${name}`, content: text }, threadTs ? { threadTs } : {});
     return `${lines.length} lines, posted as ${name}.log`;
   }

@@ -15,11 +15,21 @@ export interface Progress {
   /** Adds a line to the message's thread (coalesced with other lines). */
   log(line: string): void;
   /**
+   * The ts of the thread the job's lines go to (the mention's, else the job message's), posting
+   * the message now if it still waits for its first post. Undefined when it could not be posted.
+   */
+  thread?(): Promise<string | undefined>;
+  /**
    * Replaces the lines the message shows above its steps (one per service of a converge: waiting,
    * starting, active, failed), updated in place at the message's pace. Optional: kinds that keep
    * no such lines never call it.
    */
   board?(lines: string[]): void;
+  /**
+   * Adds to what the final message shows: an excerpt under the result (a failed unit's journal)
+   * and buttons besides Retry (Rollback). Called before the job ends or throws. Optional.
+   */
+  attach?(extra: Pick<ProgressState, 'excerpt' | 'offers'>): void;
   /**
    * Ends the job's message. `final` replaces the step list with a message of the job's own (e.g.
    * the status report). Retries the final state for about half a minute, then logs and gives up:
@@ -33,6 +43,8 @@ export interface ProgressOptions {
   store: JobStateStore;
   log: Logger;
   channel: string;
+  /** Post the message as a reply in this thread (the mention that asked); its step logs go there too. */
+  threadTs?: string;
   jobId: string;
   title: string;
   requestedBy: string;
@@ -41,6 +53,11 @@ export interface ProgressOptions {
   signal?: AbortSignal;
   /** Minimum time between two updates of the message (Slack allows about one per second). */
   minIntervalMs?: number;
+  /**
+   * How long a new job's message waits before its first post (default 0: at once): a job whose
+   * result is ready by then posts it once, with no "running" message first.
+   */
+  firstPostHoldMs?: number;
 }
 
 const FINAL_ATTEMPTS = 6;
@@ -59,7 +76,7 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
   const resumed = previous !== undefined && previous.result === undefined;
   const state: ProgressState = previous && resumed
     ? { ...previous, resumed: previous.resumed + 1, steps: previous.steps.filter((s) => s.status !== 'running') }
-    : { jobId: opts.jobId, title: opts.title, requestedBy: opts.requestedBy, startedAt: opts.now().toISOString(), steps: [], resumed: 0 };
+    : { jobId: opts.jobId, title: opts.title, requestedBy: opts.requestedBy, startedAt: opts.now().toISOString(), steps: [], resumed: 0, ...(opts.threadTs ? { threadTs: opts.threadTs } : {}) };
   // Steps an earlier attempt finished, counted by name: each is skipped once, so a job that runs
   // a step of the same name twice in one run still runs the second one.
   // Steps finished by an earlier run of this job, by name, in order, with what each returned.
@@ -78,28 +95,51 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
 
   const send = async () => {
     const message = final ? fitMessage(final) : renderProgress(state, opts.now());
-    if (!state.message) state.message = await opts.chat.post(opts.channel, message);
+    if (!state.message) state.message = await opts.chat.post(opts.channel, message, state.threadTs ? { threadTs: state.threadTs } : undefined);
     else await opts.chat.update(state.message, message, finishing ? { final: true } : undefined);
     await opts.store.save(state);
-    // A chunk leaves the queue only once posted, so a failure re-sends the rest, not the lot.
-    const chunks = chunkLines(threadLines);
-    threadLines = [];
-    while (chunks.length) {
-      try {
-        await opts.chat.post(opts.channel, { text: chunks[0]! }, { threadTs: state.message.ts });
-      } catch (e) {
-        threadLines = [...chunks, ...threadLines];
-        throw e;
+    void postThread();
+  };
+
+  /**
+   * The thread's lines go out on a chain of their own: thread replies share the channel's post
+   * budget (about 1/s), and a busy channel must not hold up the message itself, least of all its
+   * final state.
+   */
+  let threadPosting: Promise<void> | undefined;
+  const postThread = (): Promise<void> => {
+    if (threadPosting) return threadPosting;
+    const ref = state.message;
+    if (!ref || threadLines.length === 0) return Promise.resolve();
+    threadPosting = (async () => {
+      // A chunk leaves the queue only once posted, so a failure re-sends the rest, not the lot.
+      const chunks = chunkLines(threadLines);
+      threadLines = [];
+      while (chunks.length) {
+        try {
+          // A reply cannot have a thread of its own: a message in a mention's thread logs there.
+          await opts.chat.post(opts.channel, { text: chunks[0]! }, { threadTs: state.threadTs ?? ref.ts });
+        } catch (e) {
+          threadLines = [...chunks, ...threadLines];
+          throw e;
+        }
+        chunks.shift();
       }
-      chunks.shift();
-    }
+    })()
+      .catch((err: unknown) => opts.log.warn({ err }, 'thread update failed; will retry'))
+      .finally(() => {
+        threadPosting = undefined;
+        if (threadLines.length) schedule();
+      });
+    return threadPosting;
   };
 
   const flush = async (): Promise<void> => {
     clearTimeout(timer);
     timer = undefined;
     if (flushing) return flushing;
-    if (!dirty && threadLines.length === 0) return;
+    // Only thread lines are new: the message itself has nothing to show.
+    if (!dirty) return postThread();
     dirty = false;
     flushing = send()
       .catch((err: unknown) => {
@@ -111,9 +151,23 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
         lastWriteAt = Date.now();
         if (state.message && !dirty) writesLanded++;
         flushing = undefined;
-        if (dirty || threadLines.length) schedule();
+        if (dirty) schedule();
       });
     return flushing;
+  };
+
+  /** The final state, sent beside an update still in flight (see finish). */
+  const sendFinal = async (): Promise<void> => {
+    dirty = false;
+    try {
+      await send();
+      writesLanded++;
+    } catch (err) {
+      dirty = true;
+      opts.log.warn({ err }, 'final progress update failed; will retry');
+    } finally {
+      lastWriteAt = Date.now();
+    }
   };
 
   const schedule = () => {
@@ -125,7 +179,11 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
     schedule();
   };
 
-  await flush();
+  // Slack's budget goes to results: a job done within the hold is one post, not a post and an update.
+  // A resumed job (its message exists) shows itself at once.
+  const holdMs = opts.firstPostHoldMs ?? 0;
+  if (state.message || holdMs <= 0) await flush();
+  else timer = setTimeout(() => void flush(), holdMs);
   if (resumed) opts.log.info({ resumed: state.resumed }, 'job resumed after a worker was lost');
 
   return {
@@ -158,10 +216,19 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
       threadLines.push(line);
       schedule();
     },
+    async thread() {
+      if (!state.message) await flush();
+      return state.threadTs ?? state.message?.ts;
+    },
     board(lines) {
       if (finishing || (state.board && state.board.join('\n') === lines.join('\n'))) return;
       state.board = [...lines];
       changed();
+    },
+    attach(extra) {
+      if (extra.excerpt) state.excerpt = extra.excerpt;
+      if (extra.offers) state.offers = [...(state.offers ?? []), ...extra.offers];
+      // Shown with the final state, which the job's end writes next.
     },
     async finish(outcome, summary, finalMessage) {
       state.result = { outcome, summary, endedAt: opts.now().toISOString() };
@@ -172,16 +239,24 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
       clearTimeout(timer);
       timer = undefined;
       for (let attempt = 1; ; attempt++) {
-        await flushing;
+        // An update still waiting for its turn in Slack's budget is overtaken, not waited for: the
+        // chat sends the final state first and drops the older content. Only the first post, whose
+        // ts the final state edits, is waited for.
+        const overtaking = flushing !== undefined && state.message !== undefined;
+        if (!overtaking) await flushing;
         // A job that ends before its message was ever updated shows its result at once (two writes,
         // well inside Slack's burst allowance); after that, the ~1/s pace holds for the end too.
         if (writesLanded > 1 || attempt > 1) await sleep(Math.max(0, lastWriteAt + interval - Date.now()));
         dirty = true;
-        await flush();
+        if (overtaking) await sendFinal();
+        else await flush();
         if (!dirty) {
-          // Landed: a line logged after the end (a retry notice) may still go to the thread.
+          // Landed. The job ends once its thread has its last lines too (the second call takes
+          // lines logged while the first was posting); a line logged after the end (a retry
+          // notice) may still go to the thread.
           finishing = false;
-          if (threadLines.length) schedule();
+          await postThread();
+          await postThread();
           return;
         }
         if (attempt >= FINAL_ATTEMPTS) {

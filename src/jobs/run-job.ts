@@ -9,6 +9,7 @@ import { requestConfirmation } from './confirm/request-confirmation.js';
 import type { JobKind, RunFence } from './job-kind.js';
 import { holdLock, type HeldLock } from './lock-heartbeat.js';
 import { startProgress, type Progress } from './progress-reporter.js';
+import { verifyThroughOutage } from './verify-through-outage.js';
 
 /**
  * How a run ended, for the worker adapter. The queue never retries a job: a failure is final, and
@@ -67,8 +68,11 @@ export async function runJob(jobId: string, data: JobData, deps: Deps, signal: A
 
     if (!kind.internal) {
       progress = await startProgress({
-        chat, store, log, channel: data.requestedBy.channel, jobId, signal: runSignal, now: deps.now,
+        chat, store, log, channel: data.requestedBy.channel, threadTs: data.requestedBy.threadTs, jobId, signal: runSignal, now: deps.now,
         title: kind.title?.(parsed.data) ?? `/dev ${data.text}`, requestedBy: data.requestedBy.user,
+        // A report (status, deployments, logs) is usually ready within a second: it posts once. A
+        // change (deploy, failover, replace) shows "running" at once, so nobody wonders if it started.
+        firstPostHoldMs: kind.readsOnly ? READ_FIRST_POST_HOLD_MS : 0,
       });
       const own = progress;
       progress = { ...own, finish: async (...args) => { finished = true; await own.finish(...args); } };
@@ -81,7 +85,7 @@ export async function runJob(jobId: string, data: JobData, deps: Deps, signal: A
     }
     runSignal.throwIfAborted();
     log.info({ user: data.requestedBy.user, environment: data.environment, fence: lock?.fence }, 'job started');
-    await kind.run(parsed.data, { ...base, progress: checkingLockAtSteps(releasingFirst(progress, () => lock), lock, runSignal), fence: fenceOf(lock, data.lockTarget) });
+    await kind.run(parsed.data, { ...base, progress: checkingLockAtSteps(releasingFirst(progress, () => lock), lock, runSignal), fence: fenceOf(lock, data.lockTarget, runSignal) });
     if (superseded()) return handOver(log);
     if (!finished) await releasingFirst(progress, () => lock).finish('succeeded', 'Done.');
   } catch (thrown) {
@@ -112,6 +116,9 @@ export async function runJob(jobId: string, data: JobData, deps: Deps, signal: A
   log.info('job finished');
   return SUCCEEDED;
 }
+
+/** How long a read-only job's message waits before its first post (see ProgressOptions.firstPostHoldMs). */
+const READ_FIRST_POST_HOLD_MS = 1000;
 
 /** Whether the job's saved progress holds a final result: it ran to its end once already. */
 async function finishedBefore(jobId: string, deps: Deps): Promise<boolean> {
@@ -146,9 +153,9 @@ function checkingLockAtSteps(progress: Progress, lock: HeldLock | undefined, sig
   };
 }
 
-function fenceOf(lock: HeldLock | undefined, target: string | undefined): RunFence {
+function fenceOf(lock: HeldLock | undefined, target: string | undefined, signal: AbortSignal): RunFence {
   if (!lock) return { target, check: async () => undefined };
-  return { target, token: lock.fence, check: () => lock.verify() };
+  return { target, token: lock.fence, check: () => verifyThroughOutage(lock, signal) };
 }
 
 /** A store that compares tokens (etcd) cannot say whether the newer run is this job's: the lock can. */
@@ -184,7 +191,8 @@ function fenceWrites(chat: Chat, store: JobStateStore, fenced: () => boolean): {
   return {
     chat: {
       post: async (channel, message, opts) => (fenced() ? { channel, ts: '' } : chat.post(channel, message, opts)),
-      update: async (ref, message) => (fenced() ? undefined : chat.update(ref, message)),
+      // opts carries `final`: a final state dropped to an ordinary update waits behind progress.
+      update: async (ref, message, opts) => (fenced() ? undefined : chat.update(ref, message, opts)),
       postEphemeral: async (channel, user, message) => (fenced() ? undefined : chat.postEphemeral(channel, user, message)),
       ...(chat.upload ? { upload: async (channel: string, file: { filename: string; title: string; content: string }, opts?: { threadTs?: string }) => (fenced() ? undefined : chat.upload!(channel, file, opts)) } : {}),
     },

@@ -19,7 +19,7 @@ export const statusJob: JobKind<{ environment: string }> = {
     const backups = deps.config.environments[env]?.etcd.backup ? { backups: deps.backupsFor(env), backupAttempts: deps.backupAttempts } : {};
     const sections = await collectStatus(
       STATUS_PARTS,
-      { environment: payload.environment, config: deps.config, cluster: deps.clusterFor(payload.environment), elections: deps.electionsFor(payload.environment), queue: deps.queue, log: ctx.log, now: deps.now, ...fleet, ...aws, ...backups },
+      { environment: payload.environment, config: deps.config, cluster: deps.clusterFor(payload.environment), elections: deps.electionsFor(payload.environment), queue: deps.queue, log: ctx.log, now: deps.now, ...fleet, ...aws, ...backups, ...(deps.remediation ? { remediation: deps.remediation } : {}) },
       deps.config.status.deadlineMs,
     );
     const report = renderStatus({
@@ -28,6 +28,7 @@ export const statusJob: JobKind<{ environment: string }> = {
       generatedAt: deps.now(),
       tookMs: Date.now() - started,
       requestedBy: ctx.data.transport.kind === 'slack' ? ctx.data.requestedBy.user : undefined,
+      jobId: ctx.jobId,
     });
     const worst = sections.filter((s) => s.level === 'critical').map((s) => s.title);
     await ctx.progress.finish('succeeded', worst.length ? `Problems in: ${worst.join(', ')}` : 'All parts healthy.', report);

@@ -53,11 +53,30 @@ async function restart(payload: Payload & { unit: string }, ctx: JobContext): Pr
   const unit = checkUnit(payload.unit);
   const machines = await scheduler.machines({ signal: ctx.signal });
   const watch = watchOf(fleet, scheduler, unit, machines, ctx);
+  const wasFailed = (await scheduler.states({ unitName: unit, signal: ctx.signal })).some((s) => s.activeState === 'failed');
   await ctx.progress.step(`Set ${unit} to loaded`, () => scheduler.setDesiredState(unit, 'loaded'));
   await ctx.progress.step(`Wait until ${unit} is stopped`, () => waitUntilStopped(watch));
+  if (wasFailed) await until(fleet, ctx, async () => (await scheduler.units({ signal: ctx.signal })).find((u) => u.name === unit)?.currentState !== 'launched');
   await ctx.progress.step(`Set ${unit} to launched`, () => scheduler.setDesiredState(unit, 'launched'));
+  if (wasFailed) await until(fleet, ctx, async () => !(await scheduler.states({ unitName: unit, signal: ctx.signal })).some((s) => s.activeState === 'failed'));
   const states = await ctx.progress.step(`Wait until ${unit} is active`, () => waitUntilActive(watch));
   await finishChange(payload, unit, true, states, machines, ctx);
+}
+
+/**
+ * A failed unit (what unit-not-running's Restart unit is for) already looks "stopped", so the stop
+ * is not waited for by its state: without waiting until fleet has taken the unit to `loaded`, a
+ * start right after is no restart at all (fleet still has it launched). And it is still reported
+ * failed for a moment after it is set launched, since fleet publishes states late: the new start
+ * must not be judged by the failure that made someone restart it. Each wait is bounded by
+ * scheduleTimeoutMs; a start that fails again is still seen failed by waitUntilActive.
+ */
+async function until(fleet: FleetConfig, ctx: JobContext, done: () => Promise<boolean>): Promise<void> {
+  const giveUpAt = Date.now() + fleet.scheduleTimeoutMs;
+  while (Date.now() < giveUpAt && !ctx.signal.aborted) {
+    if (await done()) return;
+    await new Promise((r) => setTimeout(r, fleet.pollMs));
+  }
 }
 
 async function finishChange(payload: Payload, unit: string, start: boolean, states: UnitState[] | undefined, machines: Machine[], ctx: JobContext): Promise<void> {

@@ -14,6 +14,10 @@ export type AuditEvent =
   | 'job_failed'
   | 'job_cancelled'
   | 'silenced'
+  /** devbot announced an automatic action in an alert's thread (`user` is `devbot (auto)`, `rule` the alert rule's remediate setting). */
+  | 'remediation_announced'
+  /** An announced automatic action was stopped before it ran: by a person's Cancel, or by a guard. */
+  | 'remediation_cancelled'
   /** One machine's run of an allow-listed `/dev exec` entry: `target` the machine, `text` the argv, `outcome` the exit code. */
   | 'remote_exec';
 

@@ -15,6 +15,11 @@ export interface MessageRef {
   ts: string;
 }
 
+/** A user's Home tab in Slack (views.publish, type home): at most 100 blocks. */
+export interface HomeTab {
+  blocks: Block[];
+}
+
 export interface Chat {
   /** Posts a message to a channel (or into a thread). Fails with UpstreamError('slack'). */
   post(channel: string, message: ChatMessage, opts?: { threadTs?: string }): Promise<MessageRef>;
@@ -31,4 +36,10 @@ export interface Chat {
    * Optional: a chat without files leaves it out and callers post less. Fails with UpstreamError('slack').
    */
   upload?(channel: string, file: { filename: string; title: string; content: string }, opts?: { threadTs?: string }): Promise<void>;
+  /**
+   * Publishes `user`'s Home tab, replacing what was there; of several publishes for one user still
+   * waiting for their turn, only the newest is sent. Optional: the console has no Home tab.
+   * Fails with UpstreamError('slack').
+   */
+  publishHome?(user: string, home: HomeTab): Promise<void>;
 }

@@ -31,6 +31,11 @@ export interface ClusterHealth {
   tookMs: number;
 }
 
+export interface MemberStreamChange {
+  endpoint: string;
+  event: 'lost' | 'back';
+}
+
 export interface Cluster {
   /**
    * Probes every configured endpoint in parallel, each with its own client, no retries and a
@@ -38,6 +43,13 @@ export interface Cluster {
    * reported as such. Resolves within roughly `deadlineMs` whatever etcd does.
    */
   health(opts?: { deadlineMs?: number }): Promise<ClusterHealth>;
+  /**
+   * Holds a stream open to every member and calls `onChange` as soon as one breaks ('lost') or
+   * is up again ('back'); only transitions are told. A hint to look again, not a verdict (health()
+   * says what holds). Never throws; `close()` ends the streams. Optional: a cluster without it is
+   * looked at on the alert evaluation tick only.
+   */
+  watchMembers?(onChange: (change: MemberStreamChange) => void): { close(): void };
   /** Releases every client and connection. */
   close(): Promise<void>;
 }

@@ -18,6 +18,8 @@ export interface GroupView {
   unhealthy: number;
   /** Instances in any other lifecycle state (Pending, Terminating, Standby…). */
   other: number;
+  /** The ids of the Unhealthy instances (what Replace machine replaces), when there are any. */
+  unhealthyInstances?: string[];
 }
 
 export interface ScalingActivity {

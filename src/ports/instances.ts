@@ -25,6 +25,11 @@ export interface StackInstance {
   privateIp?: string;
   /** EC2's state: pending, running, stopping… */
   state: string;
+  /**
+   * Every private address of its network interfaces, the primary first: a main node also holds its
+   * etcd member's fixed address, on the interface it attached at boot (etcd-address.sh).
+   */
+  addresses?: string[];
   launchedAt: Date;
   /** The stack's autoscaling group it is in; absent for an instance no group of the stack holds. */
   group?: { name: string; logicalId: string; lifecycleState: string; healthStatus: string };
@@ -48,4 +53,12 @@ export interface Instances {
    * groups pass on to their instances), each with the group that holds it, if any.
    */
   stackInstances(stackName: string, opts?: ReadOptions): Promise<StackInstance[]>;
+  /**
+   * Terminates the instance through its autoscaling group without lowering the group's desired
+   * capacity, so the group launches a replacement (TerminateInstanceInAutoScalingGroup with
+   * ShouldDecrementDesiredCapacity=false). Resolves with AWS's description of the activity it
+   * started. Fails with UpstreamError('autoscaling') saying what AWS answered (an instance no group
+   * holds any more, no permission…); throttling is retried first.
+   */
+  terminateInGroup(instanceId: string, opts?: ReadOptions): Promise<{ activity: string }>;
 }

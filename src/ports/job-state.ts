@@ -24,9 +24,24 @@ export interface ProgressState {
   /** How many times another worker picked the job up after one died. */
   resumed: number;
   message?: MessageRef;
+  /** The thread the message was posted in (a mention's), when it is a reply; its details go there too. */
+  threadTs?: string;
   /** Lines the job keeps current in its message besides the steps (one per service of a converge). */
   board?: string[];
   result?: { outcome: JobOutcome; summary: string; endedAt: string };
+  /** Lines shown under the result, in a block of their own (a failed unit's journal). */
+  excerpt?: { title: string; text: string };
+  /** Buttons the final message offers besides Retry (Rollback on a failed deploy). */
+  offers?: ProgressOffer[];
+}
+
+/** A button that runs a `/dev` command as whoever clicks it: the command's own ACL, confirmation and audit. */
+export interface ProgressOffer {
+  /** Which button: its action id must differ from the message's other buttons'. */
+  action: 'rollback';
+  label: string;
+  /** The command text, as typed after `/dev`. */
+  command: string;
 }
 
 export interface JobStateStore {

@@ -16,7 +16,8 @@ export interface JobData {
   /** The ACL target (service, database…), for `/dev jobs` and the audit trail. */
   target?: string;
   payload: Record<string, unknown>;
-  requestedBy: { user: string; channel: string; channelName: string };
+  /** `threadTs`: the thread the request came from (a mention's); the job's messages go there. */
+  requestedBy: { user: string; channel: string; channelName: string; threadTs?: string };
   environment: string;
   /** The command text as typed, for the audit trail and the progress message. */
   text: string;

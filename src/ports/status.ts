@@ -6,6 +6,7 @@ import type { Cluster } from './cluster.js';
 import type { Elections } from './elections.js';
 import type { Groups } from './groups.js';
 import type { JobQueue } from './queue.js';
+import type { RemediationStore } from './remediation-store.js';
 import type { Scheduler } from './scheduler.js';
 import type { Stacks } from './stacks.js';
 
@@ -41,6 +42,8 @@ export interface StatusContext {
   /** Where the environment's etcd backups are, and how recent attempts went; absent when etcd.backup is not configured. */
   backups?: Backups;
   backupAttempts?: BackupAttempts;
+  /** Auto-remediation's state: paused or not, what is in progress. */
+  remediation?: RemediationStore;
   /** The clock ages are measured with (default: the system clock). */
   now?: () => Date;
   /** Aborted when the report's overall deadline passes. */

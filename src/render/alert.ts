@@ -26,6 +26,8 @@ export function renderAlert(a: AlertState, now: Date): ChatMessage {
   ];
   const buttons: Block['elements'] = [{ type: 'button', action_id: ACTION_IDS.status, value: `status --env ${a.environment}`, text: { type: 'plain_text', text: 'Status' } }];
   if (a.command) (buttons as unknown[]).push({ type: 'button', action_id: ACTION_IDS.command, value: a.command.text, text: { type: 'plain_text', text: a.command.label } });
+  // Silences this alert's key for an hour, as `/dev silence` would (ACL, audit), from the message itself.
+  (buttons as unknown[]).push({ type: 'button', action_id: ACTION_IDS.silence, value: `silence ${a.key} 1h`, text: { type: 'plain_text', text: 'Silence 1h' } });
   if (a.runbook) (buttons as unknown[]).push({ type: 'button', action_id: 'devbot_runbook', url: a.runbook, text: { type: 'plain_text', text: 'Runbook' } });
   const blocks: Block[] = [
     section(head),

@@ -3,7 +3,7 @@ import type { PendingConfirmation } from '../ports/confirmations.js';
 import { context, escapeMrkdwn, fitMessage, section, SLACK_LIMITS } from './limits.js';
 
 /** Button ids the Slack adapter and the console route back to handleAction. */
-export const ACTION_IDS = { confirm: 'devbot_confirm', decline: 'devbot_decline', retry: 'devbot_retry', status: 'devbot_status', command: 'devbot_command' } as const;
+export const ACTION_IDS = { confirm: 'devbot_confirm', decline: 'devbot_decline', retry: 'devbot_retry', status: 'devbot_status', command: 'devbot_command', silence: 'devbot_silence', cancelRemediation: 'devbot_remediation_cancel', rollback: 'devbot_rollback' } as const;
 
 /** A confirmation timeout as people say it: "10 min", "90 s", "1.5 s". */
 export function formatWait(ms: number): string {

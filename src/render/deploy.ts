@@ -1,6 +1,8 @@
 import type { DeployPlan, UnitChange } from '../jobs/deploy/plan-deploy.js';
 import type { ChatMessage } from '../ports/chat.js';
 import type { DeploymentRecord } from '../ports/deployments.js';
+import type { ProgressState } from '../ports/job-state.js';
+import type { FailureJournal } from '../jobs/deploy/failed-unit-journal.js';
 import type { ServiceSpec } from '../units/catalog-schema.js';
 import { escapeMrkdwn, fitMessage, section } from './limits.js';
 
@@ -37,8 +39,34 @@ export function renderDeployPreview(input: { plan: DeployPlan; spec: ServiceSpec
   });
 }
 
+interface FailedDeploy {
+  plan: DeployPlan;
+  kind: DeploymentRecord['kind'];
+  environment: string;
+  /** The failed unit's journal, when SSH to the machines is configured (failed-unit-journal.ts). */
+  journal?: FailureJournal;
+}
+
+/** What the failure message shows besides its summary: the journal's last lines, and a Rollback button where there is a version to go back to. */
+export function failureExtras(f: FailedDeploy): Pick<ProgressState, 'excerpt' | 'offers'> {
+  const j = f.journal;
+  const excerpt = j && 'lines' in j && j.lines.length ? { title: `Last ${j.lines.length} journal lines of ${j.unit} on ${j.machine}`, text: j.lines.join('\n') } : undefined;
+  const { plan } = f;
+  const back = f.kind === 'deploy' && plan.from && plan.from !== plan.to;
+  return {
+    ...(excerpt ? { excerpt } : {}),
+    ...(back ? { offers: [{ action: 'rollback' as const, label: `Rollback to ${plan.from}`, command: `rollback ${plan.service} --env ${f.environment}` }] } : {}),
+  };
+}
+
+function journalNote(j: FailureJournal | undefined): string {
+  if (!j) return '';
+  if ('unavailable' in j) return `Journal of ${j.unit} unavailable: ${j.unavailable.replace(/\.$/, '')}.`;
+  return j.lines.length ? `Its journal's last lines are below.` : `Its journal on ${j.machine} has no lines.`;
+}
+
 /** The failure summary of a deploy or rollback: what failed and in what state, what was done, and the way back. */
-export function describeFailedDeploy(f: { plan: DeployPlan; kind: DeploymentRecord['kind']; environment: string; error: string; failedUnit?: string; done: string[] }): string {
+export function describeFailedDeploy(f: FailedDeploy & { error: string; failedUnit?: string; done: string[] }): string {
   const { plan } = f;
   const at = plan.changes.findIndex((c) => c.unit.name === f.failedUnit);
   const untouched = at >= 0 ? plan.changes.slice(at + 1).filter((c) => c.action !== 'keep').map((c) => c.unit.name) : [];
@@ -50,5 +78,6 @@ export function describeFailedDeploy(f: { plan: DeployPlan; kind: DeploymentReco
   if (f.kind === 'rollback') parts.push(`The rollback itself failed: check that machine; \`/dev units list ${plan.service} --env ${f.environment}\` shows every instance.`);
   else if (plan.from && plan.from !== plan.to) parts.push(`Roll back to ${plan.from} with \`/dev rollback ${plan.service} --env ${f.environment}\`.`);
   else parts.push('No earlier version is recorded to roll back to: fix the cause and deploy again (Retry).');
+  parts.push(journalNote(f.journal));
   return parts.filter(Boolean).join(' ');
 }

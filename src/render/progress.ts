@@ -1,6 +1,7 @@
 import type { ChatMessage } from '../ports/chat.js';
 import type { ProgressState, StepState, StepStatus } from '../ports/job-state.js';
 import { ACTION_IDS } from './confirm.js';
+import { excerptBlock, excerptText } from './excerpt.js';
 import { context, escapeMrkdwn, fitMessage, section, SLACK_LIMITS, truncate } from './limits.js';
 
 const MARK: Record<StepStatus, string> = { done: ':white_check_mark:', running: ':hourglass_flowing_sand:', failed: ':x:', skipped: ':fast_forward:' };
@@ -66,12 +67,18 @@ export function renderProgress(state: ProgressState, now: Date): ChatMessage {
     blocks.push(section(fitSteps(state.steps, blockLine, (n) => `… ${n} more steps (all in the thread)`, SLACK_LIMITS.sectionText)));
   }
   if (summary !== undefined) blocks.push(section(escapeMrkdwn(summary)));
+  if (state.excerpt) blocks.push(excerptBlock(state.excerpt));
+  const offers = failed ? (state.offers ?? []) : [];
   if (failed) {
-    blocks.push({ type: 'actions', elements: [{ type: 'button', action_id: ACTION_IDS.retry, value: state.jobId, text: { type: 'plain_text', text: 'Retry' } }] });
+    const retry = { type: 'button', action_id: ACTION_IDS.retry, value: state.jobId, text: { type: 'plain_text', text: 'Retry' } };
+    // Each offer has an action id of its own: Slack refuses two buttons with one id in a message.
+    const more = offers.map((o) => ({ type: 'button', action_id: ACTION_IDS[o.action], value: o.command, style: 'danger', text: { type: 'plain_text', text: o.label } }));
+    blocks.push({ type: 'actions', elements: [retry, ...more] });
   }
 
   const headLine = `${title} — ${state.result ? state.result.outcome : 'running'} (job ${state.jobId}, ${elapsed(state.startedAt, end)}${resumed.replace(' · ', ', ')})`;
-  const tail = [...(summary !== undefined ? [summary] : []), ...(failed ? [`[Retry] (retry job ${state.jobId})`] : [])].join('\n');
+  const buttons = failed ? [`[Retry] (retry job ${state.jobId})`, ...offers.map((o) => `[${o.label}] (/dev ${o.command})`)].join(' ') : undefined;
+  const tail = [...(summary !== undefined ? [summary] : []), ...(state.excerpt ? [excerptText(state.excerpt)] : []), ...(buttons ? [buttons] : [])].join('\n');
   // The step list gets what the head and tail lines leave of the text limit, so neither is cut.
   const budget = SLACK_LIMITS.messageText - headLine.length - 1 - (tail ? tail.length + 1 : 0) - (board ? board.length + 1 : 0);
   const steps = state.steps.length ? fitSteps(state.steps, textLine, (n) => `  … ${n} more steps`, budget) : '';

@@ -16,6 +16,8 @@ export interface StatusReport {
   generatedAt: Date;
   tookMs: number;
   requestedBy?: string;
+  /** The job that made it: the ack named it, so the report does too. */
+  jobId?: string;
 }
 
 /** `/dev status` as Block Kit, with a complete plain-text fallback (the console prints that). */
@@ -26,7 +28,8 @@ export function renderStatus(report: StatusReport): ChatMessage {
     blocks.push(section([`${EMOJI[s.level]} *${escapeMrkdwn(s.title)}* — ${escapeMrkdwn(s.summary)}`, ...lines].join('\n')));
   }
   const by = report.requestedBy ? ` for <@${report.requestedBy}>` : '';
-  blocks.push(context(`Checked ${report.generatedAt.toISOString()} in ${report.tookMs} ms${by}`));
+  const job = report.jobId ? ` (job ${report.jobId})` : '';
+  blocks.push(context(`Checked ${report.generatedAt.toISOString()} in ${report.tookMs} ms${by}${job}`));
 
   const text = [
     `Status of ${report.environment}`,
@@ -34,7 +37,7 @@ export function renderStatus(report: StatusReport): ChatMessage {
       `[${WORD[s.level]}] ${s.title}: ${s.summary}`,
       ...s.lines.map((l) => `    [${WORD[l.level]}] ${l.label}: ${l.value}`),
     ]),
-    `(checked in ${report.tookMs} ms)`,
+    report.jobId ? `(job ${report.jobId}, checked in ${report.tookMs} ms)` : `(checked in ${report.tookMs} ms)`,
   ].join('\n');
   return fitMessage({ text, blocks });
 }

@@ -24,7 +24,6 @@ describe('acceptance: a burst of /dev status against a Slack that rate-limits', 
     const config = shipped.writeConfig('devbot', `
 slack:
   port: 0
-  rateBudget: shared   # one budget in Redis for serve and both workers
 redis:
   prefix: ${prefix}
 jobs:

@@ -5,11 +5,17 @@
  * reads `/dev status` and the stack verbs make — DescribeStacks, DescribeStackEvents,
  * DescribeAutoScalingGroups (by tag filter or by name, paged), DescribeScalingActivities — from a
  * model the test sets up and may change between calls; any other Action is refused as AWS refuses
- * an unknown one. Imports nothing from src/, so acceptance tests and benches may use it.
+ * an unknown one. A machine replacement needs two more: TerminateInstanceInAutoScalingGroup (the
+ * group then behaves as aws-scaling-state.ts says) and EC2's DescribeInstances (EC2's own Query
+ * dialect: `InstanceId.N`, `Filter.N.Value.M`, `<reservationSet>` items, `<Response><Errors>`).
+ * `throttle` makes the next calls of an action fail as AWS throttles. Imports nothing from src/,
+ * so acceptance tests and benches may use it.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { describeInstances } from './aws-ec2-wire.js';
+import { createScalingState, ScalingRefusal, type ScalingOptions, type ScalingState } from './aws-scaling-state.js';
 
 export interface FakeStackModel {
   name: string;
@@ -31,7 +37,8 @@ export interface FakeGroupModel {
   min: number;
   max: number;
   desired: number;
-  instances: Array<{ id: string; zone: string; lifecycle: string; health: 'Healthy' | 'Unhealthy' }>;
+  /** privateIp and launchedAt are what EC2's DescribeInstances tells of them (default: none, the Unix epoch). */
+  instances: Array<{ id: string; zone: string; lifecycle: string; health: 'Healthy' | 'Unhealthy'; privateIp?: string; launchedAt?: Date }>;
   /** Newest first, as AWS lists them. */
   activities?: Array<{ description: string; cause: string; status: string; startedAt: Date; statusMessage?: string }>;
 }
@@ -44,6 +51,10 @@ export interface AwsHttpFake {
   groups: FakeGroupModel[];
   /** Every request: its Action, the service its SigV4 credential scope names, and the access key id it signed with. */
   requests: Array<{ action: string; service: string; accessKeyId: string; receivedAt: number }>;
+  /** The groups' behaviour over time: instances terminated, replacements launched. */
+  scaling: ScalingState;
+  /** The next `times` calls of `action` fail throttled (HTTP 400, `code`: AWS's own per service by default). */
+  throttle(action: string, times: number, code?: string): void;
   close(): Promise<void>;
 }
 
@@ -93,15 +104,17 @@ export function threeGroupStack(stackName: string, sizes: { main: number; worker
   };
 }
 
-const NS = { cloudformation: 'http://cloudformation.amazonaws.com/doc/2010-05-15/', autoscaling: 'http://autoscaling.amazonaws.com/doc/2011-01-01/' } as const;
+export const NS = { cloudformation: 'http://cloudformation.amazonaws.com/doc/2010-05-15/', autoscaling: 'http://autoscaling.amazonaws.com/doc/2011-01-01/', ec2: 'http://ec2.amazonaws.com/doc/2016-11-15/' } as const;
+/** The code each service throttles with. */
+const THROTTLED: Record<keyof typeof NS, string> = { cloudformation: 'Throttling', autoscaling: 'Throttling', ec2: 'RequestLimitExceeded' };
 const PAGE = 50; // DescribeAutoScalingGroups' default MaxRecords
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const el = (name: string, value: string | number | boolean | Date | undefined): string =>
+export const el = (name: string, value: string | number | boolean | Date | undefined): string =>
   value === undefined ? '' : `<${name}>${value instanceof Date ? value.toISOString() : esc(String(value))}</${name}>`;
 const list = <T>(name: string, items: T[], each: (item: T) => string): string => `<${name}>${items.map((i) => `<member>${each(i)}</member>`).join('')}</${name}>`;
 
-class QueryError extends Error {
+export class QueryError extends Error {
   constructor(readonly code: string, message: string, readonly status = 400) {
     super(message);
   }
@@ -112,6 +125,7 @@ function ok(service: keyof typeof NS, action: string, result: string): string {
 }
 
 function errorXml(service: keyof typeof NS, e: QueryError): string {
+  if (service === 'ec2') return `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${esc(e.code)}</Code><Message>${esc(e.message)}</Message></Error></Errors><RequestID>${crypto.randomUUID()}</RequestID></Response>`;
   return `<ErrorResponse xmlns="${NS[service]}"><Error><Type>Sender</Type><Code>${esc(e.code)}</Code><Message>${esc(e.message)}</Message></Error><RequestId>${crypto.randomUUID()}</RequestId></ErrorResponse>`;
 }
 
@@ -140,7 +154,7 @@ function members(form: URLSearchParams, prefix: string): string[] {
   return out;
 }
 
-function answer(fake: Pick<AwsHttpFake, 'stacks' | 'groups'>, action: string, form: URLSearchParams): { service: keyof typeof NS; xml: string } {
+function answer(fake: Pick<AwsHttpFake, 'stacks' | 'groups' | 'scaling'>, action: string, form: URLSearchParams): { service: keyof typeof NS; xml: string } {
   const stackNamed = (name: string | null): FakeStackModel => {
     const s = name ? fake.stacks.get(name) ?? [...fake.stacks.values()].find((x) => stackId(x) === name) : undefined;
     if (!s) throw new QueryError('ValidationError', `Stack with id ${name ?? ''} does not exist`);
@@ -159,7 +173,22 @@ function answer(fake: Pick<AwsHttpFake, 'stacks' | 'groups'>, action: string, fo
         el('PhysicalResourceId', e.logicalId === s.name ? stackId(s) : e.logicalId) + el('ResourceType', e.resourceType) + el('Timestamp', e.timestamp) + el('ResourceStatus', e.status) + el('ResourceStatusReason', e.reason));
       return { service: 'cloudformation', xml: ok('cloudformation', action, `<StackEvents>${events.map((e) => `<member>${e}</member>`).join('')}</StackEvents>`) };
     }
+    case 'DescribeInstances':
+      return { service: 'ec2', xml: describeInstances(fake, form) };
+    case 'TerminateInstanceInAutoScalingGroup': {
+      const id = form.get('InstanceId') ?? '';
+      try {
+        const done = fake.scaling.terminate(id, form.get('ShouldDecrementDesiredCapacity') === 'true');
+        const a = el('ActivityId', crypto.randomUUID()) + el('AutoScalingGroupName', done.groupName) + el('Description', done.description) + el('Cause', done.cause) +
+          el('StartTime', new Date()) + el('StatusCode', 'InProgress') + el('Progress', 0);
+        return { service: 'autoscaling', xml: ok('autoscaling', action, `<Activity>${a}</Activity>`) };
+      } catch (e) {
+        if (e instanceof ScalingRefusal) throw new QueryError(e.code, e.message);
+        throw e;
+      }
+    }
     case 'DescribeAutoScalingGroups': {
+      fake.scaling.poll();
       const names = members(form, 'AutoScalingGroupNames');
       const filters: Array<{ name: string; values: string[] }> = [];
       for (let i = 1; form.has(`Filters.member.${i}.Name`); i++) filters.push({ name: form.get(`Filters.member.${i}.Name`)!, values: members(form, `Filters.member.${i}.Values`) });
@@ -196,8 +225,13 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function startAwsHttpFake(model: { stacks?: FakeStackModel[]; groups?: FakeGroupModel[] } = {}): Promise<AwsHttpFake> {
-  const fake = { stacks: new Map((model.stacks ?? []).map((s) => [s.name, s])), groups: [...(model.groups ?? [])], requests: [] as AwsHttpFake['requests'] };
+export async function startAwsHttpFake(model: { stacks?: FakeStackModel[]; groups?: FakeGroupModel[]; scaling?: ScalingOptions } = {}): Promise<AwsHttpFake> {
+  const groups = [...(model.groups ?? [])];
+  const throttles = new Map<string, { left: number; code?: string }>();
+  const fake = {
+    stacks: new Map((model.stacks ?? []).map((s) => [s.name, s])), groups, requests: [] as AwsHttpFake['requests'], scaling: createScalingState(groups, model.scaling),
+    throttle: (action: string, times: number, code?: string) => void throttles.set(action, { left: times, ...(code ? { code } : {}) }),
+  };
   const server = createServer((req, res) => {
     void readBody(req).then((body) => {
       const form = new URLSearchParams(body);
@@ -205,8 +239,14 @@ export async function startAwsHttpFake(model: { stacks?: FakeStackModel[]; group
       // SigV4: Credential=<key id>/<date>/<region>/<service>/aws4_request
       const scope = /Credential=([^/,\s]+)\/\d+\/[^/]+\/([^/]+)\//.exec(String(req.headers.authorization ?? ''));
       fake.requests.push({ action, service: scope?.[2] ?? '', accessKeyId: scope?.[1] ?? '', receivedAt: Date.now() });
-      const service = form.get('Version') === '2011-01-01' ? 'autoscaling' : 'cloudformation';
+      const version = form.get('Version');
+      const service = version === '2011-01-01' ? 'autoscaling' : version === '2016-11-15' ? 'ec2' : 'cloudformation';
       try {
+        const throttled = throttles.get(action);
+        if (throttled && throttled.left > 0) {
+          throttled.left--;
+          throw new QueryError(throttled.code ?? THROTTLED[service], 'Rate exceeded');
+        }
         const { xml } = answer(fake, action, form);
         res.writeHead(200, { 'content-type': 'text/xml' }).end(xml);
       } catch (e) {

@@ -9,7 +9,8 @@ import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/cl
 import { DescribeInstancesCommand, DescribeSubnetsCommand, EC2Client, type Filter } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 
-interface FakeInstance { id: string; zone: string; ip: string; state: 'running' | 'terminated'; launchedAt: Date; group?: string; lifecycle: string }
+/** `attached`: the addresses of further interfaces (a main node's etcd-member interface). */
+interface FakeInstance { id: string; zone: string; ip: string; attached?: string[]; state: 'running' | 'terminated'; launchedAt: Date; group?: string; lifecycle: string }
 
 const credentials = { accessKeyId: 'AKIDFAKE', secretAccessKey: 'fake' };
 const PAGE = 2;
@@ -34,7 +35,9 @@ export function createFakeEc2(stackName: string) {
       const from = Number(input.NextToken ?? 0);
       const page = all.slice(from, from + PAGE);
       return {
-        Reservations: page.map((i) => ({ Instances: [{ InstanceId: i.id, Placement: { AvailabilityZone: i.zone }, PrivateIpAddress: i.ip, State: { Name: i.state }, LaunchTime: i.launchedAt }] })),
+        Reservations: page.map((i) => ({ Instances: [{ InstanceId: i.id, Placement: { AvailabilityZone: i.zone }, PrivateIpAddress: i.ip, State: { Name: i.state }, LaunchTime: i.launchedAt,
+          // As EC2 answers: one entry per interface, the primary (device 0) first, each with its addresses.
+          NetworkInterfaces: [i.ip, ...(i.attached ?? [])].map((ip) => ({ PrivateIpAddress: ip, PrivateIpAddresses: [{ PrivateIpAddress: ip, Primary: true }] })) }] })),
         ...(from + PAGE < all.length ? { NextToken: String(from + PAGE) } : {}),
       };
     })
@@ -64,7 +67,7 @@ export function createFakeEc2(stackName: string) {
     addGroup(name: string, logicalId: string) {
       groups.set(name, { logicalId });
     },
-    launch(i: { id: string; zone: string; ip: string; launchedAt: Date; group?: string; lifecycle?: string }) {
+    launch(i: { id: string; zone: string; ip: string; attached?: string[]; launchedAt: Date; group?: string; lifecycle?: string }) {
       instances.set(i.id, { ...i, state: 'running', lifecycle: i.lifecycle ?? 'InService' });
     },
     /** The group lets go of it; EC2 still lists it as terminated, with its IP. */

@@ -7,6 +7,8 @@ import { once, EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { blockProblems } from './slack-block-limits.js';
+import { createFakeUsergroups, type FakeUsergroups } from './slack-api-usergroups.js';
+import { createFakeViews, type FakeViews } from './slack-api-views.js';
 
 export interface RecordedCall {
   /** Web API method (`chat.postMessage`), or `response_url` for POST /response/<id>. */
@@ -49,6 +51,10 @@ export interface FakeSlackApi {
   acceptChannel(channel: string): void;
   /** Files shared through files.getUploadURLExternal → POST to its upload_url → files.completeUploadExternal. */
   files(): Array<{ id: string; filename: string; title?: string; channel?: string; threadTs?: string; content: string }>;
+  /** User groups for usergroups.list / usergroups.users.list (slack-api-usergroups.ts). */
+  usergroups: FakeUsergroups;
+  /** Home tabs published with views.publish (slack-api-views.ts). */
+  views: FakeViews;
   close(): Promise<void>;
 }
 
@@ -67,6 +73,8 @@ export interface FakeSlackOptions {
   missingChannels?: string[];
   /** Bot tokens that work; any other answers `invalid_auth`. Unset: any token. */
   validTokens?: string[];
+  /** Answers `apps.connections.open` (Socket Mode): see test/fakes/socket-mode-fake.ts. Unset: `not_allowed_token_type`. */
+  connectionsOpen?: () => Record<string, unknown>;
 }
 
 /** Slack's limits as the strict fake enforces them (a bucket: `burst` at once, one more every `everyMs`). */
@@ -95,6 +103,8 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
   };
   const responseUses = new Map<string, { first: number; uses: number }>();
   const calls: RecordedCall[] = [];
+  const usergroups = createFakeUsergroups();
+  const views = createFakeViews();
   const arrivals = new EventEmitter();
   const failures = new Map<string, Failure[]>();
   const refusedChannels = new Map<string, string>(); // channel → Slack error code
@@ -157,7 +167,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       record(200, refusal.error);
       return void reply(res, 200, { ok: false, ...refusal });
     }
-    const failure = failures.get(method)?.shift();
+    const failure = failures.get(method)?.shift() ?? usergroups.failure(method);
     if (failure && 'status' in failure) {
       record(429, 'ratelimited');
       return void reply(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
@@ -225,13 +235,15 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
         for (const f of files) Object.assign(uploads.get(f.id)!, { title: f.title, channel: body.channel_id, threadTs: body.thread_ts, completed: true });
         return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
       }
+      case 'apps.connections.open':
+        return options.connectionsOpen?.() ?? { ok: false, error: 'not_allowed_token_type' };
       case 'chat.postEphemeral':
         if (!channel) return { ok: false, error: 'channel_not_found' };
         if (typeof body.user !== 'string') return { ok: false, error: 'user_not_in_channel' };
         if (!hasContent) return { ok: false, error: 'no_text' };
         return { ok: true, message_ts: `${tsBase}.${String(++tsCounter).padStart(6, '0')}` };
       default:
-        return { ok: false, error: 'unknown_method' };
+        return usergroups.answer(method, body) ?? views.answer(method, body) ?? { ok: false, error: 'unknown_method' };
     }
   }
 
@@ -245,6 +257,8 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     responseUrl: (id) => `${origin}/response/${encodeURIComponent(id)}`,
     files: () => [...uploads.values()].filter((f) => f.completed).map((f) => ({ id: f.id, filename: f.filename, title: f.title, channel: f.channel, threadTs: f.threadTs, content: f.content ?? '' })),
     calls,
+    usergroups,
+    views,
     callsTo: (method) => calls.filter((c) => c.method === method),
     waitForCall(method, predicate = () => true, timeoutMs = 5_000) {
       const matches = (c: RecordedCall): boolean => c.method === method && predicate(c);

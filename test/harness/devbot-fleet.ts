@@ -27,6 +27,11 @@ export interface FleetOptions {
   concurrency?: number;
   /** More users the ACL allows (same verbs as U_ALICE), e.g. for a soak with many people. */
   extraUsers?: string[];
+  /**
+   * slack.rateBudget of serve and workers. 'off' unless asked: the fleet's Web API fake has no
+   * limits and the soak posts faster than Slack takes; a test of the budget itself asks for 'shared'.
+   */
+  rateBudget?: 'shared' | 'off';
 }
 
 export interface Fleet {
@@ -117,7 +122,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   // more than Slack takes: the rate budget is exercised against the strict fake instead
   // (test/integration/slack-rate-budget.test.ts, test/acceptance/slack-burst.acceptance.test.ts).
   writeFileSync(configFile, `
-slack: { port: 0, rateBudget: 'off' }
+slack: { port: 0, rateBudget: '${opts.rateBudget ?? 'off'}' }
 jobs: { concurrency: ${opts.concurrency ?? 2} }
 environments:
   local: { etcd: { endpoints: [${opts.etcdEndpoints.join(', ')}] } }

@@ -30,6 +30,8 @@ export interface InstallationOptions {
   localEnvironment?: string;
   /** `etcd.probeTimeoutMs` of environment local (also each election call's deadline). */
   probeTimeoutMs?: number;
+  /** More YAML flow entries inside `environments.local.etcd` (e.g. `replace: { pollMs: 200 }, backup: { … }`). */
+  etcd?: string;
   /** Start the shipped `bin/devbot.mjs` (every kind real, deploy too) instead of the test entry point. */
   shipped?: boolean;
 }
@@ -70,7 +72,7 @@ jobs: { concurrency: 2 }
 alerts: { enabled: false }
 environments:
   local:
-    etcd: { endpoints: [${opts.etcdEndpoints.join(', ')}], probeTimeoutMs: ${opts.probeTimeoutMs ?? 500} }
+    etcd: { endpoints: [${opts.etcdEndpoints.join(', ')}], probeTimeoutMs: ${opts.probeTimeoutMs ?? 500}${opts.etcd ? `, ${opts.etcd}` : ''} }
 ${opts.localEnvironment ?? ''}
 channels:
   ops: { id: ${CHANNEL}, environment: local }

@@ -40,9 +40,13 @@ export interface NewMachine {
   start(settings: { name: string; initialCluster: string }): Promise<void>;
 }
 
-/** Ports for a new machine, and a way to start its etcd once it has been added. Killed with the cluster. */
-export async function newMachine(cluster: LocalCluster, processName: string): Promise<NewMachine> {
-  const [peerPort = 0, clientPort = 0] = await freePorts(2);
+/**
+ * Ports for a new machine, and a way to start its etcd once it has been added. Killed with the
+ * cluster. `at` gives it the URLs of a destroyed member (a rebuilt machine that kept its address),
+ * so the cluster's configured endpoints stay right through repeated replacements.
+ */
+export async function newMachine(cluster: LocalCluster, processName: string, at?: { peerUrl: string; clientUrl: string }): Promise<NewMachine> {
+  const [peerPort = 0, clientPort = 0] = at ? [Number(new URL(at.peerUrl).port), Number(new URL(at.clientUrl).port)] : await freePorts(2);
   const peerUrl = `http://127.0.0.1:${peerPort}`;
   const clientUrl = `http://127.0.0.1:${clientPort}`;
   return {

@@ -43,12 +43,20 @@ export const stepNames = (count: number): string[] => Array.from({ length: count
 
 /**
  * The script of one job: `--version <steps>x<ms>` (e.g. `/dev deploy web --version 4x1500`), else
- * DEVBOT_TEST_STEPS and DEVBOT_TEST_STEP_MS of the worker, else 3 steps of 200 ms.
+ * DEVBOT_TEST_STEPS and DEVBOT_TEST_STEP_MS of the worker, else 3 steps of 200 ms. A `b<ms>` suffix
+ * (`4x1500b1000`) makes each step first block the worker's event loop for that long, as CPU-bound
+ * work does (the rest of the step is an ordinary wait).
  */
-export function scriptOf(version: string | undefined, env: NodeJS.ProcessEnv): { steps: number; stepMs: number } {
-  const m = /^(\d+)x(\d+)$/.exec(version ?? '');
-  if (m) return { steps: Number(m[1]), stepMs: Number(m[2]) };
-  return { steps: Number(env['DEVBOT_TEST_STEPS'] ?? 3), stepMs: Number(env['DEVBOT_TEST_STEP_MS'] ?? 200) };
+export function scriptOf(version: string | undefined, env: NodeJS.ProcessEnv): { steps: number; stepMs: number; blockMs: number } {
+  const m = /^(\d+)x(\d+)(?:b(\d+))?$/.exec(version ?? '');
+  if (m) return { steps: Number(m[1]), stepMs: Number(m[2]), blockMs: Number(m[3] ?? 0) };
+  return { steps: Number(env['DEVBOT_TEST_STEPS'] ?? 3), stepMs: Number(env['DEVBOT_TEST_STEP_MS'] ?? 200), blockMs: 0 };
+}
+
+/** Keeps the CPU busy and the event loop blocked for `ms`: no timer, no I/O callback runs meanwhile. */
+function blockEventLoop(ms: number): void {
+  const until = Date.now() + ms;
+  while (Date.now() < until) { /* busy on purpose */ }
 }
 
 const payloadSchema = z.object({ service: z.string(), version: z.string().optional(), environment: z.string() });
@@ -74,11 +82,12 @@ export function createRecordedStepsKind(kind: string, redisAt: (url: string) => 
         await tx.publish(scriptKeys.events(prefix), JSON.stringify(e)).exec();
       };
       await record('run');
-      const { steps, stepMs } = scriptOf(payload.version, process.env);
+      const { steps, stepMs, blockMs } = scriptOf(payload.version, process.env);
       for (const step of stepNames(steps)) {
         await ctx.progress.step(step, async () => {
           await record('step-start', step);
-          await sleep(stepMs, undefined, { signal: ctx.signal });
+          blockEventLoop(blockMs);
+          await sleep(Math.max(0, stepMs - blockMs), undefined, { signal: ctx.signal });
           await record('step-done', step);
         });
       }

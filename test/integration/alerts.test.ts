@@ -21,6 +21,7 @@ describe('alerts on a real 3-member etcd', () => {
   let fake: Awaited<ReturnType<typeof startFakeSlackApi>>;
   let deps: BuiltDeps;
   let group: ProcessGroup;
+  let workers: Awaited<ReturnType<ProcessGroup['startShipped']>>[];
 
   beforeAll(async () => {
     fake = await startFakeSlackApi();
@@ -41,7 +42,7 @@ alerts:
     deps = buildDeps(loadConfig({ documents: [yaml], env }), silentLogger());
     const configFile = join(group.dir, 'devbot.yaml');
     writeFileSync(configFile, yaml);
-    const workers = await Promise.all(['w1', 'w2'].map((name) => group.startShipped('worker', name, { configFile, env })));
+    workers = await Promise.all(['w1', 'w2'].map((name) => group.startShipped('worker', name, { configFile, env })));
     await Promise.all(workers.map((w) => group.waitForLog(w, '"msg":"alert evaluation scheduled"')));
     // Timed cases start once an evaluation has run: a worker's first one also connects to etcd.
     await Promise.any(workers.map((w) => group.waitForLog(w, '"msg":"job finished"', 20_000)));
@@ -69,6 +70,8 @@ alerts:
     await stopMembers(['e2', 'e3']);
     const alert = await fake.waitForCall('chat.postMessage', (c) => c.receivedAt >= killedAt && /lost quorum/.test(String(c.params['text'])), 10_000);
     expect(alert.receivedAt - killedAt).toBeLessThan(5000);
+    // Told by the broken member streams, not found on the next tick.
+    await Promise.any(workers.map((w) => group.waitForLog(w, '"msg":"etcd member stream changed; evaluating alerts now"', 5_000)));
     expect(alert.params['channel']).toBe('C_ALERTS');
     expect(String(alert.params['text'])).toMatch(/^CRITICAL: etcd in local has lost quorum[\s\S]*e2 .* unreachable[\s\S]*e3 .* unreachable[\s\S]*What to do: Bring back e2, e3[\s\S]*Runbook: https:\/\/wiki.example.com\/runbooks\/etcd-quorum/);
     expect(JSON.stringify(alert.params['blocks'])).toContain('devbot_status');

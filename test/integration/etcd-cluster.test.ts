@@ -47,6 +47,46 @@ describe('etcd Cluster adapter against a real 3-member cluster', () => {
     await healthyAgain();
   });
 
+  it('with two members killed, knows quorum is lost without waiting out the read deadline', async () => {
+    // A probe deadline far above what a refused connection takes: a verdict near it would mean the
+    // survivor's linearizable read (which hangs without quorum) was waited for, though it cannot matter.
+    const patient = createEtcdCluster({ endpoints, probeTimeoutMs: 5_000, log: silentLogger() });
+    try {
+      await patient.health();
+      await stopMembers(['e1', 'e3']);
+      const h = await patient.health({ deadlineMs: 5_000 });
+      expect(h.hasQuorum).toBe(false);
+      expect(h.tookMs).toBeLessThan(2_000);
+      expect(byName(h, 'e2')).toMatchObject({ reachable: true, errors: [expect.stringMatching(/^linearizable read: not awaited: too few members answer/)] });
+      expect(h.quorumReason).toMatch(/unreachable: e1, e3$/);
+    } finally {
+      await patient.close();
+      await restoreCluster();
+    }
+    await healthyAgain();
+  });
+
+  it('watchMembers tells at once when a member dies and when it is back, once each', async () => {
+    const changes: Array<{ endpoint: string; event: string; at: number }> = [];
+    const streams = cluster.watchMembers!((c) => changes.push({ ...c, at: Date.now() }));
+    const e3 = endpoints[2]!;
+    try {
+      // Connected first (a first connect is no change), then the kill.
+      await new Promise((r) => setTimeout(r, 500));
+      const killedAt = Date.now();
+      await stopMembers(['e3']);
+      await expect.poll(() => changes.find((c) => c.endpoint === e3 && c.event === 'lost'), { timeout: 5_000, interval: 20 }).toBeDefined();
+      expect(changes.find((c) => c.event === 'lost')!.at - killedAt).toBeLessThan(1_000);
+      await new Promise((r) => setTimeout(r, 1_000)); // etcd3 retries the stream (and says "disconnected") every 250 ms meanwhile
+      await restoreCluster();
+      await expect.poll(() => changes.find((c) => c.endpoint === e3 && c.event === 'back'), { timeout: 5_000, interval: 20 }).toBeDefined();
+      expect(changes.map((c) => `${c.endpoint === e3 ? 'e3' : c.endpoint}:${c.event}`)).toEqual(['e3:lost', 'e3:back']);
+    } finally {
+      streams.close();
+      await restoreCluster();
+    }
+  });
+
   it('keeps quorum when the leader is killed: the others elect a new one, the dead one is unreachable', async () => {
     const leader = (await cluster.health()).leader!;
     try {

@@ -165,7 +165,7 @@ describe('/dev etcd recover on a real etcd cluster that lost quorum', () => {
     const from = Date.now();
     await evaluateAlerts({ ...r.bot.deps, rules: ALERT_RULES });
     const alert = await r.bot.waitForPost(REPAIR, (v) => v.text.startsWith('CRITICAL: etcd in repair has lost quorum'), { after: from });
-    expect(alert.posted.buttons.map((b) => b.label)).toEqual(['Status', 'Recovery plan']);
+    expect(alert.posted.buttons.map((b) => b.label)).toEqual(['Status', 'Recovery plan', 'Silence 1h']);
     expect(alert.posted.text).toContain('Recovery plan: /dev etcd recover --env repair');
 
     expect(await r.bot.click(CAROL, alert, 'Recovery plan')).toMatch(/^:no_entry: .*`etcd` is not allowed for you/);

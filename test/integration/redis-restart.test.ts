@@ -22,7 +22,8 @@ describe('Redis restart mid-run (AOF on)', () => {
 
   beforeAll(async () => {
     // Concurrency 1: while one job runs, the others wait in Redis through the restart.
-    fleet = await startFleet({ label: 'redis-restart', redis: 'own', etcdEndpoints: inject('etcd').endpoints, concurrency: 1 });
+    // With the Slack rate budget on (the default): its Redis goes away and comes back too.
+    fleet = await startFleet({ label: 'redis-restart', redis: 'own', etcdEndpoints: inject('etcd').endpoints, concurrency: 1, rateBudget: 'shared' });
     [serve, worker] = await Promise.all([fleet.startServe('serve'), fleet.startWorker('worker')]);
     await fleet.waitForWorkers(1);
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handleAction } from '../../src/commands/handle-action.js';
 import { startRemoteBot, type RemoteBot } from './remote-harness.js';
 
 let bot: RemoteBot;
@@ -58,6 +59,31 @@ describe('/dev exec over SSH', () => {
   it('asks for confirmation of a dangerous entry', async () => {
     const reply = await bot.command('exec 127.0.0.2 restart-docker');
     expect(reply.text).toMatch(/confirm it in the channel/);
+  });
+
+  it("refuses a user allowed `exec` but not the entry's own ACL verb, saying which", async () => {
+    const reply = await bot.command('exec 127.0.0.2 restart-docker', 'carol');
+    expect(reply.outcome).toBe('denied');
+    expect(reply.text).toContain('`exec restart-docker` also needs the verb `units` on `docker` (environments.local.remote.exec.restart-docker.acl): `units` is not allowed for you anywhere (your rules cover: exec)');
+    // can-i answers as running it would.
+    expect((await bot.command('can-i exec 127.0.0.2 restart-docker', 'carol')).text).toMatch(/also needs the verb `units`/);
+    // An entry that asks for nothing more is hers to run.
+    expect((await bot.command('exec 127.0.0.2 docker-ps', 'carol')).outcome).toBe('queued');
+  });
+
+  it("matches rules against the entry's ACL target, not its name", async () => {
+    // dave's rule covers exec and units on target `docker` only: restart-docker's target.
+    const asked = await bot.command('exec 127.0.0.2 restart-docker', 'dave');
+    expect(asked.text).toMatch(/confirm it in the channel/);
+    // Whoever confirms needs what the entry needs: carol (exec only) may not.
+    await bot.deps.queue.waitUntilFinished(asked.jobId!, 30_000);
+    const click = { value: asked.jobId!.replace(/-preview$/, ''), channel: 'ops', channelName: 'ops', transport: { kind: 'console', session: 'remote-exec' } as const };
+    const byCarol = await handleAction({ action: 'confirm', user: 'carol', requestId: `click-carol-${Date.now()}`, ...click }, bot.deps);
+    expect(byCarol.outcome).toBe('denied');
+    expect(byCarol.text).toMatch(/Only someone allowed to run `exec` here may confirm it: `exec restart-docker` also needs the verb `units`/);
+    const other = await bot.command('exec 127.0.0.2 docker-ps', 'dave');
+    expect(other.outcome).toBe('denied');
+    expect(other.text).toContain('`exec docker-ps` is not allowed for you (your rule covers: docker)');
   });
 
   it('refuses loudly a machine whose host key is not the pinned one', async () => {

@@ -48,7 +48,7 @@ export interface RemoteBot {
   sshd: Sshd;
   chat: ReturnType<typeof createRecordingChat>;
   uploads: Array<{ channel: string; threadTs?: string; filename: string; title: string; content: string }>;
-  command(text: string): Promise<CommandReply>;
+  command(text: string, user?: string): Promise<CommandReply>;
   runToEnd(text: string): Promise<NonNullable<ProgressState['result']> & { jobId: string }>;
   threadOf(jobId: string): Promise<string>;
   close(): Promise<void>;
@@ -74,7 +74,7 @@ export async function startRemoteBot(): Promise<RemoteBot> {
   const exec = `{
         docker-ps: { argv: [docker, ps] },
         unit-status: { argv: [systemctl, status, "{unit}"], args: { unit: "[a-z0-9@.-]+" } },
-        restart-docker: { argv: [systemctl, restart, docker], dangerous: true },
+        restart-docker: { argv: [systemctl, restart, docker], dangerous: true, acl: { verb: units, target: docker } },
         slow: { argv: [sleep, "30"] } }`;
   const remote = (key: string, timeoutMs = 5000) => `{ user: ${sshd.user}, port: ${sshd.port}, hostKeys: ${keys(key)}, timeoutMs: ${timeoutMs}, exec: ${exec} }`;
   const config = loadConfig({
@@ -91,6 +91,8 @@ alerts: { enabled: false }
 acl:
   rules:
     - { name: alice, users: [alice], verbs: ['*'], channels: [ops], environments: ['*'] }
+    - { name: carol, users: [carol], verbs: [exec], channels: [ops], environments: ['*'] }
+    - { name: dave, users: [dave], verbs: [exec, units], channels: [ops], environments: ['*'], targets: [docker] }
 `],
     env: { DEVBOT_REDIS_URL: inject('redisUrl') },
   });
@@ -105,7 +107,7 @@ acl:
   await placeUnits(deps);
   let n = 0;
   const transport = { kind: 'console', session: uniqueName('s') } as const;
-  const command = (text: string) => handleCommand({ text, user: 'alice', channel: 'ops', channelName: 'ops', transport, requestId: `req-${++n}-${Date.now()}` }, deps);
+  const command = (text: string, user = 'alice') => handleCommand({ text, user, channel: 'ops', channelName: 'ops', transport, requestId: `req-${++n}-${Date.now()}` }, deps);
   const resultOf = async (jobId: string) => {
     await deps.queue.waitUntilFinished(jobId, 30_000);
     const result = (await deps.jobState.load(jobId))?.result;

@@ -71,30 +71,52 @@ acl:
     await fake?.close();
   });
 
-  /** `@devbot <text>` as `user` in #dev-ops (in `threadTs`'s thread); resolves with devbot's answer there. */
-  async function mention(user: string, text: string, threadTs?: string): Promise<string> {
+  /** `@devbot <text>` as `user` in #dev-ops (in `threadTs`'s thread); resolves with devbot's answer there (and the thread it is in). */
+  async function mention(user: string, text: string, threadTs?: string): Promise<string & { thread?: string }> {
     const ts = newTs();
     const sentAt = Date.now();
     const event = { type: 'app_mention', user, channel: DEV, ts, text: `<@U0DEVBOT> ${text}`, client_msg_id: randomBytes(8).toString('hex'), ...(threadTs ? { thread_ts: threadTs } : {}) };
     expect((await postEvent(url, SECRET, eventCallbackBody(event))).status).toBe(200);
     const answer = await fake.waitForCall('chat.postMessage', (c) => c.params['channel'] === DEV && c.params['thread_ts'] === (threadTs ?? ts) && c.receivedAt >= sentAt && ANSWER.test(String(c.params['text'])), WAIT_MS);
-    return String(answer.params['text']);
+    return Object.assign(String(answer.params['text']), { thread: threadTs ?? ts });
   }
   const jobIdOf = (answer: string) => /Queued as job (\S+)\./.exec(answer)?.[1];
-  const progressMessage = async (jobId: string) =>
-    (await fake.waitForCall('chat.postMessage', (c) => c.params['channel'] === DEV && c.params['thread_ts'] === undefined && String(c.params['text']).includes(`(job ${jobId},`), WAIT_MS)).ts!;
+  /** The job's progress message: in the thread of the mention that started it, not in the channel. */
+  const progressMessage = async (jobId: string, thread: string) =>
+    (await fake.waitForCall('chat.postMessage', (c) => c.params['channel'] === DEV && String(c.params['text']).includes(`(job ${jobId},`), WAIT_MS)).params['thread_ts'] === thread;
+  /** Every post in `thread`, as text. */
+  const threadTexts = (thread: string) => fake.callsTo('chat.postMessage').filter((c) => c.params['channel'] === DEV && c.params['thread_ts'] === thread).map((c) => String(c.params['text']));
+
+  it('a job started by a mention posts its message, its step log and its end in the mention’s thread', async () => {
+    const service = uniqueName('docs');
+    deploy.plan(service, { steps: ['pull image', 'restart units'], pace: 0 });
+    const asked = await mention('U0ALICE', `deploy ${service}`);
+    const job = jobIdOf(asked)!;
+    expect(await progressMessage(job, asked.thread!)).toBe(true);
+    await deps.queue.waitUntilFinished(job, 5000);
+    const message = fake.callsTo('chat.postMessage').find((c) => String(c.params['text']).includes(`(job ${job},`))!;
+    const ended = await fake.waitForCall('chat.update', (c) => c.params['ts'] === message.ts && / — succeeded \(job /.test(String(c.params['text'])), WAIT_MS);
+    expect(ended.params['channel']).toBe(DEV);
+    await fake.waitForCall('chat.postMessage', (c) => c.params['thread_ts'] === asked.thread && String(c.params['text']).includes('✓ restart units'), WAIT_MS);
+    // Nothing of it went to the channel itself, and nothing was posted as a reply to a reply.
+    expect(fake.callsTo('chat.postMessage').filter((c) => c.params['thread_ts'] === undefined && String(c.params['text']).includes(job))).toEqual([]);
+    expect(fake.callsTo('chat.postMessage').filter((c) => c.params['thread_ts'] === message.ts)).toEqual([]);
+    expect(threadTexts(asked.thread!)[0]).toMatch(/^Queued as job /);
+  });
 
   it('`@devbot retry` in a failed job’s thread runs its command again, as the one who asked', async () => {
     const service = uniqueName('wiki');
     deploy.plan(service, { steps: ['pull image', 'restart units'], pace: 0, failAt: 'restart units', failWith: 'unit did not start' });
     deploy.plan(service, { steps: ['pull image', 'restart units'], pace: 0 });
-    const first = jobIdOf(await mention('U0ALICE', `deploy ${service}`))!;
-    const thread = await progressMessage(first);
+    const asked = await mention('U0ALICE', `deploy ${service}`);
+    const first = jobIdOf(asked)!;
+    const thread = asked.thread!;
+    expect(await progressMessage(first, thread)).toBe(true);
     await deps.queue.waitUntilFinished(first, 5000).catch(() => undefined);
     expect((await deps.queue.get(first))?.state).toBe('failed');
 
     const retried = await mention('U0BOB', 'retry', thread);
-    expect(retried).toMatch(/^Queued as job deploy-[0-9a-f]{10}\.$/);
+    expect(String(retried)).toMatch(/^Queued as job deploy-[0-9a-f]{10}\.$/);
     const second = jobIdOf(retried)!;
     await deps.queue.waitUntilFinished(second, 5000);
     expect(deploy.runs.filter((r) => r.target === service).map((r) => [r.requestedBy, r.finished.length])).toEqual([['U0ALICE', 1], ['U0BOB', 2]]);
@@ -102,12 +124,14 @@ acl:
 
   it('`@devbot rollback` in a deploy’s thread rolls that service back', async () => {
     const service = uniqueName('api');
-    const deployed = jobIdOf(await mention('U0ALICE', `deploy ${service}`))!;
-    const thread = await progressMessage(deployed);
+    const asked = await mention('U0ALICE', `deploy ${service}`);
+    const deployed = jobIdOf(asked)!;
+    const thread = asked.thread!;
+    expect(await progressMessage(deployed, thread)).toBe(true);
     await deps.queue.waitUntilFinished(deployed, 5000);
 
     const answer = await mention('U0ALICE', 'rollback', thread);
-    expect(answer).toMatch(/^Queued as job rollback-[0-9a-f]{10}\.$/);
+    expect(String(answer)).toMatch(/^Queued as job rollback-[0-9a-f]{10}\.$/);
     expect((await deps.queue.get(jobIdOf(answer)!))?.text).toBe(`rollback ${service} --env dev`);
   });
 });

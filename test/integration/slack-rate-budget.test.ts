@@ -78,6 +78,18 @@ describe('Slack rate budget shared in Redis', () => {
     expect(order.slice(0, 3)).toEqual(['first', 'final', 'alert']);
   });
 
+  it('progress updates cannot spend the whole chat.update budget: a final state still finds room at once', async () => {
+    const budget = await budgetFor(uniqueName('budget'), { 'chat.update': { burst: 4, everyMs: 60_000 } });
+    const ran: string[] = [];
+    // Ten jobs' progress at once: only their share (half the burst) goes now, the rest wait a minute.
+    for (let i = 0; i < 10; i++) void budget.run('chat.update', { channel: 'C1', priority: 7 }, async () => void ran.push(`progress ${i}`));
+    await expect.poll(() => ran.length, { timeout: 5_000 }).toBe(2);
+    const asked = Date.now();
+    await budget.run('chat.update', { channel: 'C1', priority: 2 }, async () => void ran.push('final'));
+    expect(Date.now() - asked).toBeLessThan(2_000);
+    expect(ran.filter((r) => r.startsWith('progress'))).toHaveLength(2);
+  });
+
   it('of several updates of one message waiting for their turn, only the newest is sent', async () => {
     const chat = chatFor(await budgetFor(uniqueName('budget'), { 'chat.update': { burst: 1, everyMs: 500 } }));
     const channel = uniqueName('C');

@@ -90,7 +90,8 @@ describe('/dev stack diff and create, and the stack in /dev status, through the 
     groups.splice(0, groups.length, { name: 'devbot-prod-MainGroup-1', logicalId: 'MainGroup', desired: 3, min: 3, max: 3, inService: 3, unhealthy: 0, other: 0 });
     const ack = await bot.run('status');
     await bot.finish(ack.jobId!);
-    const report = (await bot.events()).filter((e) => e.type === 'update').at(-1)!.text;
+    // The report is the job's message: posted once when ready within a second, else updated to.
+    const report = (await bot.events()).filter((e) => (e.type === 'update' || e.type === 'post') && e.text.includes('Status of')).at(-1)!.text;
     expect(report).toContain('[OK] stack: devbot-prod CREATE_COMPLETE, 1 autoscaling group');
     expect(report).toContain('[OK] main: desired 3 (min 3, max 3): 3 in service, 0 unhealthy');
   });

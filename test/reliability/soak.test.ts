@@ -1,6 +1,6 @@
 /**
- * The soak: 1,000 mixed commands from 20 users over 2 minutes against two `devbot serve` and two
- * `devbot worker` processes on one Redis. Every command is answered once, no job is lost or made
+ * The soak: 500 mixed commands from 20 users over a minute (SOAK_COMMANDS and SOAK_SECONDS for a
+ * longer one) against two `devbot serve` and two `devbot worker` processes on one Redis. Every command is answered once, no job is lost or made
  * twice (Slack retries included), every job has one message, and memory stays flat.
  */
 import { readFileSync } from 'node:fs';
@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startFleet, type Fleet } from '../harness/devbot-fleet.js';
 import type { DevbotProcess } from '../harness/devbot-processes.js';
 
-const TOTAL = 1000;
-const SECONDS = 120;
+// A minute keeps npm test within its budget; the rate is the 2-minute, 1,000-command soak's.
+const TOTAL = Number(process.env['SOAK_COMMANDS'] ?? 500);
+const SECONDS = Number(process.env['SOAK_SECONDS'] ?? 60);
 const USERS = Array.from({ length: 19 }, (_, i) => `U_SOAK${String(i + 1).padStart(2, '0')}`);
 const STRANGER = 'U_STRANGER'; // the 20th user: the ACL allows nothing
 
@@ -39,7 +40,7 @@ function commandFor(i: number): { text: string; user: string; expect: 'queued' |
   }
 }
 
-describe('soak: 1,000 commands, 20 users, 2 minutes, 2 serve + 2 worker processes', () => {
+describe(`soak: ${TOTAL} commands, 20 users, ${SECONDS} s, 2 serve + 2 worker processes`, () => {
   let fleet: Fleet;
   let serves: DevbotProcess[] = [];
   let workers: DevbotProcess[] = [];

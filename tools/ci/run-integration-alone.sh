@@ -6,7 +6,7 @@
 #   tools/ci/run-integration-alone.sh            # a fresh order (printed, with its seed)
 #   SEED=12345 tools/ci/run-integration-alone.sh # the same order again
 #
-# Left out: test/reliability/soak.test.ts (two minutes of load by design; the full suite runs it).
+# Left out: test/reliability/soak.test.ts (a minute of load by design; the full suite runs it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

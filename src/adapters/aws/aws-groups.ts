@@ -5,7 +5,8 @@ import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './with-retry.js';
 
 function toGroup(g: AutoScalingGroup): GroupView {
   const instances = g.Instances ?? [];
-  const unhealthy = instances.filter((i) => i.HealthStatus === 'Unhealthy').length;
+  const sick = instances.filter((i) => i.HealthStatus === 'Unhealthy');
+  const unhealthy = sick.length;
   const inService = instances.filter((i) => i.LifecycleState === 'InService' && i.HealthStatus !== 'Unhealthy').length;
   const logicalId = g.Tags?.find((t) => t.Key === 'aws:cloudformation:logical-id')?.Value;
   return {
@@ -17,6 +18,7 @@ function toGroup(g: AutoScalingGroup): GroupView {
     inService,
     unhealthy,
     other: instances.length - inService - unhealthy,
+    ...(sick.length ? { unhealthyInstances: sick.map((i) => i.InstanceId ?? '?') } : {}),
   };
 }
 

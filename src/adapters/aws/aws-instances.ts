@@ -1,4 +1,4 @@
-import { DescribeAutoScalingGroupsCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { DescribeAutoScalingGroupsCommand, TerminateInstanceInAutoScalingGroupCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstancesCommand, DescribeSubnetsCommand, type EC2Client, type Instance } from '@aws-sdk/client-ec2';
 import { UpstreamError } from '../../errors.js';
 import type { GroupInstance, Instances, StackInstance } from '../../ports/instances.js';
@@ -82,15 +82,28 @@ export function createAwsInstances(clients: { ec2: EC2Client; autoscaling: AutoS
       const found = await describeInstances(`while listing the instances of ${stackName}`, { Filters: [{ Name: STACK_TAG, Values: [stackName] }, { Name: 'instance-state-name', Values: live }] }, opts?.signal);
       return found.map((d): StackInstance => {
         const group = groupOf.get(d.InstanceId ?? '');
+        const addresses = addressesOf(d);
         return {
           id: d.InstanceId ?? '?',
           zone: d.Placement?.AvailabilityZone ?? '',
           ...(d.PrivateIpAddress ? { privateIp: d.PrivateIpAddress } : {}),
           state: d.State?.Name ?? 'unknown',
+          ...(addresses.length ? { addresses } : {}),
           launchedAt: d.LaunchTime ?? new Date(0),
           ...(group ? { group } : {}),
         };
       });
     },
+    async terminateInGroup(instanceId, opts) {
+      const out = await call('autoscaling', `while terminating ${instanceId} in its autoscaling group`, (abortSignal) =>
+        autoscaling.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: instanceId, ShouldDecrementDesiredCapacity: false }), { abortSignal }), opts?.signal);
+      return { activity: out.Activity?.Description ?? `Terminating EC2 instance: ${instanceId}` };
+    },
   };
+}
+
+/** The private addresses of every interface of `d`, its primary address first, each once. */
+function addressesOf(d: Instance): string[] {
+  const all = [d.PrivateIpAddress, ...(d.NetworkInterfaces ?? []).flatMap((n) => [n.PrivateIpAddress, ...(n.PrivateIpAddresses ?? []).map((a) => a.PrivateIpAddress)])];
+  return [...new Set(all.filter((a): a is string => Boolean(a)))];
 }

@@ -11,22 +11,41 @@ export interface WorkerHandle {
   close(): Promise<void>;
 }
 
-/**
- * Crash safety: a job's BullMQ lock lives 5 s and is renewed every 1.25 to 2.5 s; every 2.5 s one
- * worker moves the jobs whose lock lapsed back to the queue. A worker killed mid-job therefore has
- * its job picked up by another within about 7.5 s (BullMQ's defaults take about 60 s).
- */
 /** How long a graceful shutdown may wait for the jobs in hand and for Redis. */
 const CLOSE_DEADLINE_MS = 10_000;
 
-export const WORKER_TIMINGS = { lockDuration: 5_000, stalledInterval: 2_500, maxStalledCount: 3 } as const;
+/**
+ * Crash safety: a job's BullMQ lock lives 2 s and is renewed every 150 to 300 ms; every 300 ms one
+ * worker moves the jobs whose lock lapsed back to the queue. A worker killed mid-job therefore has
+ * its job picked up by another 1.7 to 2.3 s later (BullMQ's defaults take about 60 s).
+ * The other side of the trade: the lock is renewed from the event loop, so a live worker whose
+ * loop is blocked keeps its job only while renewal gap (block + 300 ms) < lock life (2 s). A block of
+ * 1 s leaves 700 ms of margin (test/reliability/busy-worker-keeps-job.test.ts holds it).
+ */
+export const WORKER_TIMINGS = { lockDuration: 2_000, lockRenewTime: 300, stalledInterval: 300, maxStalledCount: 3 } as const;
 
 /**
- * A running job whose lock was not renewed for this long may already be another worker's (the lock
- * lives lockDuration from the renewal that Redis executed, a little before its answer arrived here).
+ * A running job whose lock was not renewed for this long may soon be another worker's. Counted from
+ * when the renewal was *sent* (the lock then lives at least lockDuration from that moment), and a
+ * check period short of lockDuration, so the run here stops before the lock can lapse.
  */
-const LEASE_MS = WORKER_TIMINGS.lockDuration * 0.8;
 const LEASE_CHECK_MS = 250;
+const LEASE_MS = WORKER_TIMINGS.lockDuration - LEASE_CHECK_MS;
+
+/**
+ * BullMQ's Worker, noting when each lock renewal it sends succeeds. `extendJobLocks` is the
+ * method BullMQ's lock manager calls for every renewal ("public accessor for LockManager").
+ */
+class LeaseNotingWorker extends Worker<JobData> {
+  onRenewed: (jobIds: string[], sentAt: number) => void = () => {};
+
+  override async extendJobLocks(jobIds: string[], tokens: string[], duration: number): Promise<string[]> {
+    const sentAt = Date.now();
+    const failed = await super.extendJobLocks(jobIds, tokens, duration);
+    this.onRenewed(jobIds.filter((id) => !failed.includes(id)), sentAt);
+    return failed;
+  }
+}
 
 /** Runs queued jobs with BullMQ, and aborts running ones when `/dev cancel` asks, whichever process asked. */
 export function startBullmqWorker(deps: Deps): WorkerHandle {
@@ -37,7 +56,7 @@ export function startBullmqWorker(deps: Deps): WorkerHandle {
   // (Redis out of reach, the process frozen), the job may be resumed elsewhere once the lock lapses,
   // so the run here is stopped rather than left to do the same steps beside the resumed one.
   const leases = new Map<string, number>();
-  const worker = new Worker<JobData>(
+  const worker = new LeaseNotingWorker(
     config.jobs.queue,
     async (job, token, signal) => {
       const jobId = job.id ?? '?';
@@ -64,10 +83,9 @@ export function startBullmqWorker(deps: Deps): WorkerHandle {
     deps.log.warn({ jobId, why }, 'lost the lease on a running job; stopping it so that another run resumes it');
     worker.cancelJob(jobId, LEASE_LOST);
   };
-  worker.on('locksRenewed', ({ jobIds }) => {
-    const now = Date.now();
-    for (const jobId of jobIds) if (leases.has(jobId)) leases.set(jobId, now);
-  });
+  worker.onRenewed = (jobIds, sentAt) => {
+    for (const jobId of jobIds) if (leases.has(jobId)) leases.set(jobId, Math.max(sentAt, leases.get(jobId)!));
+  };
   worker.on('lockRenewalFailed', (jobIds) => jobIds.forEach((jobId) => loseLease(jobId, 'its lock belongs to no one or to another worker')));
   const leaseWatch = setInterval(() => {
     const now = Date.now();

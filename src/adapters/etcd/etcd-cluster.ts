@@ -3,7 +3,8 @@ import type { Logger } from '../../log.js';
 import type { Cluster, ClusterHealth } from '../../ports/cluster.js';
 import { assembleHealth } from './assemble-health.js';
 import { createProbeClient } from './probe-client.js';
-import { probeMember, type MemberProbe } from './probe-member.js';
+import { probeMember, type MemberProbe, type ProbeHooks } from './probe-member.js';
+import { watchMemberStreams } from './member-streams.js';
 
 export interface EtcdClusterOptions {
   endpoints: string[];
@@ -21,6 +22,15 @@ function settleBy<T>(promise: Promise<T>, at: number, fallback: () => T): Promis
     timer = setTimeout(() => resolve(fallback()), Math.max(0, at - Date.now()));
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/** Probe hooks that give up every pending read once fewer than a majority of `count` endpoints can answer. */
+function readsWorthWaitingFor(count: number): ProbeHooks {
+  const majority = Math.floor(count / 2) + 1;
+  let silent = 0;
+  let giveUp = () => {};
+  const readNotNeeded = new Promise<void>((resolve) => (giveUp = resolve));
+  return { readNotNeeded, onStatus: (answered) => void (!answered && ++silent > count - majority && giveUp()) };
 }
 
 /**
@@ -41,9 +51,13 @@ export function createEtcdCluster(opts: EtcdClusterOptions): Cluster {
       const startedAt = Date.now();
       const deadlineMs = call.deadlineMs ?? opts.defaultDeadlineMs ?? 1500;
       const callTimeoutMs = Math.min(probeTimeoutMs, deadlineMs);
+      // Once too few members answer for a majority, judgeQuorum finds no quorum whatever a
+      // linearizable read says: the reads still pending are not waited for. A killed member
+      // refuses at once, so losing quorum is then known in milliseconds, not at the read deadline.
+      const hooks = readsWorthWaitingFor(endpoints.length);
       // gRPC honours its deadline; the race is a backstop so health() resolves whatever a client does.
       const probes = await Promise.all(endpoints.map((endpoint) =>
-        settleBy(probeMember(clientFor(endpoint), endpoint, callTimeoutMs, startedAt), startedAt + deadlineMs, (): MemberProbe => (
+        settleBy(probeMember(clientFor(endpoint), endpoint, callTimeoutMs, startedAt, hooks), startedAt + deadlineMs, (): MemberProbe => (
           { endpoint, readOk: false, errors: [`no answer within ${deadlineMs} ms`] }
         ))));
       const { members, hasQuorum, quorumReason, leader } = assembleHealth(probes);
@@ -51,6 +65,7 @@ export function createEtcdCluster(opts: EtcdClusterOptions): Cluster {
       log.debug({ hasQuorum, leader, tookMs, down: members.filter((m) => !m.reachable).map((m) => m.name) }, 'etcd probed');
       return { members, hasQuorum, quorumReason, ...(leader ? { leader } : {}), checkedAt: new Date(startedAt), tookMs };
     },
+    watchMembers: (onChange) => watchMemberStreams(endpoints, onChange, log),
     async close() {
       for (const client of clients.values()) client.close();
       clients.clear();

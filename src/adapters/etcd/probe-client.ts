@@ -1,4 +1,4 @@
-import { noop } from 'cockatiel';
+import { ConstantBackoff, noop } from 'cockatiel';
 import { Etcd3 } from 'etcd3';
 
 /**
@@ -9,12 +9,13 @@ import { Etcd3 } from 'etcd3';
  *
  * grpc-js backs off reconnecting to a member that was down (up to 120 s by default); capping the
  * backoff at 1 s means a restarted member is seen again within about a second. `grpcOptions` adds
- * to these (a snapshot stream wants a larger flow-control window, say).
+ * to these (a snapshot stream wants a larger flow-control window, say). `watchRetryMs` replaces
+ * etcd3's watch backoff (exponential, up to 30 s) by a constant one.
  */
-export function createProbeClient(endpoint: string, grpcOptions: Record<string, string | number> = {}): Etcd3 {
+export function createProbeClient(endpoint: string, grpcOptions: Record<string, string | number> = {}, opts: { watchRetryMs?: number } = {}): Etcd3 {
   return new Etcd3({
     hosts: [endpoint],
-    faultHandling: { host: () => noop, global: noop },
+    faultHandling: { host: () => noop, global: noop, ...(opts.watchRetryMs ? { watchBackoff: new ConstantBackoff(opts.watchRetryMs).next() } : {}) },
     grpcOptions: {
       'grpc.initial_reconnect_backoff_ms': 100,
       'grpc.max_reconnect_backoff_ms': 1000,

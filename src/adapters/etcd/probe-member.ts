@@ -21,8 +21,16 @@ export interface MemberProbe {
 /** etcd ids arrive as decimal strings of uint64; etcdctl and logs show them in hex. '0' means none. */
 export const toHexId = (id: string | undefined): string => (id && id !== '0' ? BigInt(id).toString(16) : '');
 
+/** A linearizable read given up because the verdict no longer depends on it. */
+export class ReadNotNeeded extends Error {
+  constructor() {
+    super('not awaited: too few members answer for a quorum, whatever this read says');
+  }
+}
+
 /** Short, stable wording for a failed call: gRPC messages run long and vary between versions. */
 export function describeError(e: unknown, timeoutMs: number): string {
+  if (e instanceof ReadNotNeeded) return e.message;
   if (e instanceof GRPCDeadlineExceededError) return `no answer within ${timeoutMs} ms`;
   const message = e instanceof Error ? e.message : String(e);
   const refused = /connect (E[A-Z]+)/.exec(message);
@@ -40,18 +48,33 @@ function summarise(failures: Array<[call: string, message: string]>): string[] {
   return failures.map(([call, m]) => `${call}: ${m}`);
 }
 
+export interface ProbeHooks {
+  /** Told once whether this endpoint answered its status call. */
+  onStatus?(answered: boolean): void;
+  /** Once it resolves, a read still pending is given up (as ReadNotNeeded) rather than waited for. */
+  readNotNeeded?: Promise<void>;
+}
+
 /**
  * Asks one endpoint, through `client` (bound to that endpoint alone), for its status, its member
  * list and a linearizable read, all in parallel, each with a gRPC deadline of `timeoutMs` from
  * `startedAt`. Never throws.
  */
-export async function probeMember(client: Etcd3, endpoint: string, timeoutMs: number, startedAt = Date.now()): Promise<MemberProbe> {
+export async function probeMember(client: Etcd3, endpoint: string, timeoutMs: number, startedAt = Date.now(), hooks: ProbeHooks = {}): Promise<MemberProbe> {
   const opts = { deadline: startedAt + timeoutMs };
+  const statusCall = client.maintenance.status(opts);
+  statusCall.then(() => hooks.onStatus?.(true), () => hooks.onStatus?.(false));
+  // The key is irrelevant; a linearizable range needs the leader to confirm it still leads.
+  const readCall = client.kv.range({ key: Buffer.from('health'), keys_only: true, limit: 1 }, opts);
+  const notNeeded = hooks.readNotNeeded?.then((): never => { throw new ReadNotNeeded(); });
+  // Handled here too: a member whose status failed never races its read against it.
+  notNeeded?.catch(() => undefined);
   const [status, list, read] = await Promise.allSettled([
-    client.maintenance.status(opts),
+    statusCall,
     client.cluster.memberList({}, opts),
-    // The key is irrelevant; a linearizable range needs the leader to confirm it still leads.
-    client.kv.range({ key: Buffer.from('health'), keys_only: true, limit: 1 }, opts),
+    // Only a member that answered its status has its read cut short: a member that did not says
+    // why in its own words (refused, no answer), which the status report shows.
+    notNeeded ? statusCall.then(() => Promise.race([readCall, notNeeded]), () => readCall) : readCall,
   ]);
   const failures: Array<[string, string]> = [];
   const probe: MemberProbe = { endpoint, readOk: read.status === 'fulfilled', errors: [] };

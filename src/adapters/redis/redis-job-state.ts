@@ -25,6 +25,8 @@ export function createRedisJobState(redis: Redis, prefix: string): JobStateStore
       await redisCall('saving the progress of a job', async () => {
         const write = redis.multi().set(keyOf(state.jobId), JSON.stringify(state), 'EX', KEEP_SECONDS);
         if (message?.ts) write.set(atKey(message), state.jobId, 'EX', KEEP_SECONDS);
+        // A job posted in a mention's thread is that thread's job (the latest one, when several ran there).
+        if (message?.ts && state.threadTs) write.set(atKey({ channel: message.channel, ts: state.threadTs }), state.jobId, 'EX', KEEP_SECONDS);
         const results = await write.exec();
         const failed = results?.find(([err]) => err)?.[0];
         if (failed) throw failed;

@@ -17,6 +17,11 @@ const ACTION_OF: Record<string, ActionInput['action']> = {
   // The alert's Status button runs `/dev status --env <env>`: a command button with an id of its own
   // (action ids must differ within one message's buttons).
   [ACTION_IDS.status]: 'command',
+  // An alert's Silence 1h (`silence <key> 1h`), and the Cancel of an announced automatic action.
+  [ACTION_IDS.silence]: 'command',
+  [ACTION_IDS.cancelRemediation]: 'cancel-remediation',
+  // A failed deploy's Rollback button (render/progress.ts offers): `rollback <service> --env E`.
+  [ACTION_IDS.rollback]: 'command',
 };
 
 /** Matches devbot's buttons (Confirm, Cancel, Retry, and those that run a command, like an alert's Recovery plan). */
@@ -45,6 +50,7 @@ export function createButtonListener(opts: { handleAction: HandleAction; log: Lo
       transport: { kind: 'slack' },
       external,
       requestId: body.trigger_id ?? `${body.user.id}-${action.action_ts}`,
+      ...(body.container?.message_ts ?? body.message?.ts ? { messageTs: String(body.container?.message_ts ?? body.message?.ts) } : {}),
     });
     const answer = { response_type: 'ephemeral' as const, replace_original: false, text: escapeKeepingMentions(reply.text) };
     await respondOrEphemeral(respond, client, { channel: body.channel?.id ?? '', user: body.user.id }, answer, opts.log).catch((err: unknown) =>

@@ -10,6 +10,8 @@ export function createUpdateCoalescer<M>() {
     sentSeq: number;
     latest: M;
     waiting?: { urgent: boolean; done: Promise<void> };
+    /** The send on the wire, if any: one at a time per message, so an overtaking final state never races an older one. */
+    sending?: Promise<void>;
   }
   const entries = new Map<string, Entry>();
 
@@ -30,13 +32,18 @@ export function createUpdateCoalescer<M>() {
       e.waiting = mine;
       mine.done = schedule(async () => {
         if (e.waiting === mine) e.waiting = undefined;
+        while (e.sending) await e.sending;
         if (e.sentSeq >= e.seq) return;
         const seq = e.seq;
+        const sending = send(e.latest);
+        const onWire = sending.then(() => undefined, () => undefined);
+        e.sending = onWire;
         try {
-          await send(e.latest);
+          await sending;
           e.sentSeq = Math.max(e.sentSeq, seq);
         } finally {
-          if (!e.waiting && entries.get(key) === e) entries.delete(key);
+          if (e.sending === onWire) e.sending = undefined;
+          if (!e.waiting && !e.sending && entries.get(key) === e) entries.delete(key);
         }
       });
       return mine.done;

@@ -68,14 +68,17 @@ export function toCommandInput(m: Mention): CommandInput {
     transport: { kind: 'slack' },
     directMessage: m.directMessage || undefined,
     threadTs: m.threadTs,
+    replyInThread: replyThread(m),
     // event_id is the same on Slack's redeliveries, so job ids (derived from it) are too.
     requestId: `event-${m.eventId}`,
   };
 }
 
 /** In a channel: in the mention's thread. In a DM: in the conversation (its thread, if it was in one). */
+const replyThread = (m: Mention): string | undefined => (m.directMessage ? m.threadTs : (m.threadTs ?? m.ts));
+
 async function post(client: Client, m: Mention, reply: CommandReply, log: Logger): Promise<void> {
-  const thread = m.directMessage ? m.threadTs : (m.threadTs ?? m.ts);
+  const thread = replyThread(m);
   const text = escapeKeepingMentions(reply.text);
   try {
     if (reply.outcome === 'denied' && !m.directMessage) {

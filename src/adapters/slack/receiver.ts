@@ -28,7 +28,9 @@ export function createReceiver(opts: {
       appToken: slack.appToken,
       logger,
       customRoutes: routes,
-      // No retryConfig here: the socket client's own (100 tries) is what keeps reconnecting.
+      // No retryConfig here: the socket client's own (100 tries) retries apps.connections.open.
+      // Its reconnect after a close waits 5 s; keepConnected (socket-reconnect.ts) reconnects at once.
+      autoReconnectEnabled: false,
       installerOptions: { port: slack.port, clientOptions: { ...(slackApiUrl ? { slackApiUrl } : {}), timeout: SLACK_REQUEST_TIMEOUT_MS } },
     });
     return { kind: 'socket', receiver };

@@ -4,8 +4,10 @@ import type { Config } from '../../config/schema.js';
 import { BotError, ConfigError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { BUTTON_ACTION_IDS, createButtonListener, type HandleAction } from './button-action.js';
+import { registerAppEvents, type HomeOpened, type UsergroupsChanged } from './app-events.js';
 import { boundPort, createReceiver, socketRoutesServer, type SlackReceiver } from './receiver.js';
 import { toSlackStartupError } from './slack-errors.js';
+import { keepConnected } from './socket-reconnect.js';
 import { createMentionListener, type ClaimEvent } from './mention.js';
 import { createSlackLogger } from './slack-logger.js';
 import { createSlashCommandListener, createUnknownCommandListener, otherCommands, type HandleCommand } from './slash-command.js';
@@ -26,6 +28,10 @@ export interface SlackAppOptions {
   claimEvent?: ClaimEvent;
   /** Extra HTTP routes served next to `/slack/events` on the public Slack port, e.g. `/healthz` (never /metrics or /readyz). */
   routes?: CustomRoute[];
+  /** subteam_members_changed: keeps the ACL's Slack user group cache current. */
+  usergroupsChanged?: UsergroupsChanged;
+  /** app_home_opened: publishes the user's Home tab. */
+  homeOpened?: HomeOpened;
   /** The slash command to answer (as configured in the Slack app). */
   command?: string;
   /** How long handleCommand may take before the ack says "Working on it…" (default 2 s). */
@@ -69,6 +75,7 @@ export async function createSlackApp(opts: SlackAppOptions): Promise<SlackApp> {
     app.event('app_mention', mention);
     app.event('message', mention);
   }
+  registerAppEvents(app, { usergroupsChanged: opts.usergroupsChanged, homeOpened: opts.homeOpened, log });
   app.error(async (error) => {
     log.error({ err: error }, 'Bolt reported an error');
   });
@@ -92,6 +99,8 @@ function wrap(ctx: { app: App; selected: SlackReceiver; slack: Config['slack']; 
     portOf = () => undefined;
     await stop?.();
   };
+  // A function, not a check of stopReceiver in place: stop() may clear it while start() awaits.
+  const isStarted = (): boolean => stopReceiver !== undefined;
   return {
     app,
     port: () => portOf(),
@@ -106,7 +115,11 @@ function wrap(ctx: { app: App; selected: SlackReceiver; slack: Config['slack']; 
         return;
       }
       const routesServer = socketRoutesServer(selected.receiver);
-      stopReceiver = () => selected.receiver.stop();
+      let keeper: { stop(): void } | undefined;
+      stopReceiver = async () => {
+        keeper?.stop();
+        await selected.receiver.stop();
+      };
       portOf = () => boundPort(routesServer);
       const listening = routesServer ? listenOutcome(routesServer, slack.port, log) : Promise.resolve();
       const connected = selected.receiver.start().catch((e: unknown) => {
@@ -118,6 +131,8 @@ function wrap(ctx: { app: App; selected: SlackReceiver; slack: Config['slack']; 
         await stopNow().catch(() => undefined);
         throw e;
       }
+      // From the first hello on, a refresh or a cut link is answered by reconnecting at once.
+      if (isStarted()) keeper = keepConnected(selected.receiver.client, log);
     },
     stop: stopNow,
   };

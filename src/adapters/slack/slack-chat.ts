@@ -1,5 +1,5 @@
 import { webApi, type types } from '@slack/bolt';
-import type { Block, Chat, ChatMessage, MessageRef } from '../../ports/chat.js';
+import type { Block, Chat, ChatMessage, HomeTab, MessageRef } from '../../ports/chat.js';
 import { UpstreamError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { noMetrics, type Metrics } from '../../ports/metrics.js';
@@ -32,6 +32,7 @@ export function createSlackChat({ client, log, metrics = noMetrics, budget }: { 
     }
   });
   const updates = createUpdateCoalescer<ChatMessage>();
+  const homes = createUpdateCoalescer<HomeTab>();
 
   /** Sends `message`; blocks Slack refuses are logged and the message goes again as text only. */
   async function send<T>(method: BudgetedMethod, channel: string, message: ChatMessage, run: (content: SlackContent) => Promise<T>): Promise<T> {
@@ -89,6 +90,12 @@ export function createSlackChat({ client, log, metrics = noMetrics, budget }: { 
       await call('chat.postEphemeral', channel, PRIORITY.urgent, message, (c) => client.chat.postEphemeral({ channel, user, ...c }));
     },
     upload: (channel, file, opts) => uploadFile(client, channel, file, opts),
+    async publishHome(user, home) {
+      // Keyed by user, so a burst of alert changes publishes each Home tab once, with the newest view.
+      await homes.update(`home/${user}`, home, false, (run) => guarded('views.publish', user, PRIORITY.normal, run), async (latest) => {
+        await client.views.publish({ user_id: user, view: { type: 'home', blocks: toSlackBlocks(latest.blocks) } });
+      });
+    },
   };
 }
 

@@ -18,7 +18,9 @@ export const etcdMemberUnreachable: AlertRule = {
         subject: m.name,
         summary: `etcd member ${m.name} in ${s.environment} is unreachable`,
         details: [`${m.clientUrl}: ${m.errors[0] ?? 'no answer'}`, 'the cluster keeps quorum without it, but one more failure loses it'],
-        advice: `Check the machine running ${m.name} and its etcd unit; a main node its autoscaling group replaced must rejoin as a new member.`,
+        advice: `Check the machine running ${m.name} and its etcd unit; a main node its autoscaling group replaced must rejoin as a new member (Replace member).`,
+        // The alert fires only once it has held for its `for`; the member replacement asks for confirmation and checks quorum itself.
+        command: { label: 'Replace member', text: `etcd replace ${m.name} --env ${s.environment}` },
       }));
   },
 };

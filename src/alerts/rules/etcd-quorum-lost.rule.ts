@@ -5,7 +5,9 @@ const down = (s: Parameters<AlertRule['evaluate']>[0]) => s.etcd.members.filter(
 
 /**
  * The worst case: without quorum etcd accepts no writes, fleet stalls, no leader can be elected.
- * (A majority answering without a leader is etcd-no-leader's, so one incident is one alert.)
+ * It fires at once, so only when a majority does not answer: a majority answering without a
+ * working leader is etcd-no-leader's (the moments after a leader dies look like that, and a
+ * restart of 1 of 3 members must not page anyone as "quorum lost"), so one incident is one alert.
  */
 export const etcdQuorumLost: AlertRule = {
   name: 'etcd-quorum-lost',

@@ -29,7 +29,9 @@ export async function requestConfirmation(
   await deps.confirmations.create(full, ttl + EXPIRY_GRACE_MS);
   // Recorded before the buttons appear, so no answer to it can precede it in the trail.
   await deps.audit.append({ event: 'confirm_requested', user: pending.requester, channel: pending.channelName, transport: pending.transport.kind, text: pending.text, target: pending.target, jobId: pending.action.jobId });
-  const message = await chat.post(pending.channel, renderConfirmRequest(full, preview));
+  // In the thread the request came from (a mention's), where the requester is looking.
+  const threadTs = pending.action.type === 'job' ? pending.action.data.requestedBy.threadTs : undefined;
+  const message = await chat.post(pending.channel, renderConfirmRequest(full, preview), threadTs ? { threadTs } : undefined);
   await deps.confirmations.attachMessage(full.id, message);
   await deps.queue.enqueue(
     {

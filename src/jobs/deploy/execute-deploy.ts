@@ -1,7 +1,8 @@
 import { RefusedError } from '../../errors.js';
 import type { DeploymentRecord } from '../../ports/deployments.js';
 import { FencedError } from '../../ports/locks.js';
-import { describeFailedDeploy } from '../../render/deploy.js';
+import { describeFailedDeploy, failureExtras } from '../../render/deploy.js';
+import { failedUnitJournal } from './failed-unit-journal.js';
 import type { ServiceSpec } from '../../units/catalog-schema.js';
 import type { JobContext } from '../job-kind.js';
 import { deploymentRecord } from './deployment-record.js';
@@ -47,6 +48,10 @@ export async function executeDeploy(run: DeployRun): Promise<string> {
     await fence.check().then(() => deployments.record(record('failed', `cancelled (${reason}) after: ${done.join('; ') || 'nothing'}`))).catch(() => undefined);
     throw failure;
   }
+  // Read while the outcome is recorded: the journal says why, and is bounded so it never holds the report up.
+  const journal = failure instanceof UnitFailedError && failure.state !== 'not scheduled'
+    ? failedUnitJournal(run.ctx.deps, { environment: run.fc.environment, unit: failure.unit, scheduler: run.fc.scheduler, machines, signal })
+    : Promise.resolve(undefined);
   const entry = failure ? record('failed', (failure as Error).message) : record('succeeded');
   const recorded = await progress.step('Record the deployment in etcd', async () => {
     await fence.check();
@@ -58,7 +63,9 @@ export async function executeDeploy(run: DeployRun): Promise<string> {
   });
   if (failure) {
     const failedUnit = failure instanceof UnitFailedError ? failure.unit : undefined;
-    throw new RefusedError(describeFailedDeploy({ plan, kind: run.kind, environment: run.fc.environment, error: (failure as Error).message, failedUnit, done }));
+    const read = await journal;
+    progress.attach?.(failureExtras({ plan, kind: run.kind, environment: run.fc.environment, journal: read }));
+    throw new RefusedError(describeFailedDeploy({ plan, kind: run.kind, environment: run.fc.environment, error: (failure as Error).message, failedUnit, done, journal: read }));
   }
   const note = typeof recorded === 'string' ? ` Not recorded in etcd (${recorded}): /dev rollback will not know about it.` : '';
   const active = plan.changes.length;

@@ -114,7 +114,7 @@ describe('decide', () => {
 
 describe('allowedVerbs', () => {
   const cases: Array<[string, string, AclRequest['channel'], string, Verb[]]> = [
-    ['sre in ops', 'U_ALICE', OPS, 'prod', ['status', 'help', 'can-i', 'deploy', 'rollback', 'deployments', 'stack', 'units', 'failover', 'jobs', 'cancel', 'locks', 'audit', 'alerts', 'silence', 'etcd', 'converge', 'drift', 'machines', 'logs', 'exec']],
+    ['sre in ops', 'U_ALICE', OPS, 'prod', ['status', 'help', 'can-i', 'deploy', 'rollback', 'deployments', 'stack', 'units', 'failover', 'jobs', 'cancel', 'locks', 'audit', 'alerts', 'silence', 'etcd', 'converge', 'drift', 'machines', 'logs', 'exec', 'replace', 'remediation']],
     ['dev in dev-ops, staging', 'U_CAROL', DEV_OPS, 'staging', ['status', 'help', 'can-i', 'deploy', 'rollback']],
     ['dev in ops, prod', 'U_CAROL', OPS, 'prod', ['status', 'help', 'can-i']],
     ['dev in random', 'U_CAROL', RANDOM, 'prod', ['help', 'can-i']],

@@ -24,7 +24,7 @@ describe('the Recovery plan button on the etcd-quorum-lost alert', () => {
     const state = changed[0]!.state;
     const message = renderAlert(state, now);
     const actions = message.blocks!.find((b) => b.type === 'actions') as unknown as { elements: Array<Record<string, unknown>> };
-    expect(actions.elements.map((e) => [e['action_id'], e['value']])).toEqual([['devbot_status', 'status --env prod'], ['devbot_command', 'etcd recover --env prod']]);
+    expect(actions.elements.map((e) => [e['action_id'], e['value']])).toEqual([['devbot_status', 'status --env prod'], ['devbot_command', 'etcd recover --env prod'], ['devbot_silence', 'silence prod/etcd-quorum-lost/cluster 1h']]);
     expect(message.text).toContain('Recovery plan: /dev etcd recover --env prod');
     // Resolved, the message offers nothing more to do.
     const resolved = renderAlert({ ...state, status: 'resolved', resolvedAt: now.toISOString() }, now);

@@ -44,6 +44,15 @@ describe('alert rules', () => {
     expect(fired(s)).toEqual(['etcd-no-leader/cluster']);
   });
 
+  it('the second after the leader died (2 of 3 answer, still naming it, no read answers) is "no leader", not "quorum lost"', () => {
+    const s = snapshot([down('e1'), member('e2'), member('e3')], { hasQuorum: false });
+    expect(fired(s)).toEqual(['etcd-no-leader/cluster']);
+    const finding = ALERT_RULES.find((r) => r.name === 'etcd-no-leader')!.evaluate(s)[0]!;
+    expect(finding.summary).toMatch(/2 member\(s\) answer, no leader serves reads/);
+    expect(finding.details).toEqual(['e2: term 2, believes e1 leads', 'e3: term 2, believes e1 leads']);
+    expect(ALERT_RULES.find((r) => r.name === 'etcd-no-leader')!.forMs).toBeGreaterThanOrEqual(2000);
+  });
+
   it('a leader change is an event, seen against the previous snapshot', () => {
     const before = snapshot([member('e1'), member('e2'), member('e3')], { hasQuorum: true, leader: 'e1' });
     const after = snapshot([member('e1'), member('e2'), member('e3')], { hasQuorum: true, leader: 'e2' });

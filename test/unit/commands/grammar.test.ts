@@ -36,12 +36,14 @@ describe('GRAMMAR', () => {
       audit: 'local',
       alerts: 'local',
       silence: 'local',
+      remediation: 'local',
       etcd: 'job',
       converge: 'job',
       drift: 'job',
       machines: 'job',
       logs: 'job',
       exec: 'job',
+      replace: 'job',
     });
     expect(GRAMMAR.status.jobKind).toBe('status');
   });

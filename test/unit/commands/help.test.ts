@@ -18,7 +18,7 @@ function expectWithinSlackLimits(reply: CommandReply): void {
 
 describe('answerHelp', () => {
   const cases: Array<[label: string, user: string, channel: typeof OPS, environment: string, verbs: string[], notYet: string | undefined]> = [
-    ['sre in ops', 'U_ALICE', OPS, 'prod', ['status', 'help', 'can-i', 'jobs', 'cancel', 'locks', 'audit', 'alerts', 'silence'], 'deploy, rollback, deployments, stack, units, failover, etcd, converge, drift, machines, logs, exec'],
+    ['sre in ops', 'U_ALICE', OPS, 'prod', ['status', 'help', 'can-i', 'jobs', 'cancel', 'locks', 'audit', 'alerts', 'silence', 'remediation'], 'deploy, rollback, deployments, stack, units, failover, etcd, converge, drift, machines, logs, exec, replace'],
     ['dev in dev-ops', 'U_CAROL', DEV_OPS, 'staging', ['status', 'help', 'can-i'], 'deploy, rollback'],
     ['dev in ops', 'U_CAROL', OPS, 'prod', ['status', 'help', 'can-i'], undefined],
     ['target-limited user: the verb counts (help asks no target)', 'U_DAVE', RANDOM, 'prod', ['help', 'can-i'], 'deploy'],

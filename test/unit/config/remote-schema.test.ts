@@ -33,4 +33,11 @@ describe('environments.<env>.remote', () => {
     expect(issuesOf(withRemote('{ exec: { x: { argv: [ls, "{p}"], args: { p: "[" } } } }')).join('\n')).toMatch(/not a valid regular expression/);
     expect(issuesOf(withRemote('{ privateKeyEnv: "-----BEGIN OPENSSH PRIVATE KEY-----" }')).join('\n')).toMatch(/environment variable name/);
   });
+
+  it("takes an entry's ACL verb and target, and refuses a verb devbot does not have", () => {
+    const remote = loadConfig({ documents: [withRemote('{ exec: { restart-docker: { argv: [systemctl, restart, docker], acl: { verb: units, target: docker } } } }')] }).environments['prod']!.remote!;
+    expect(remote.exec['restart-docker']!.acl).toEqual({ verb: 'units', target: 'docker' });
+    expect(issuesOf(withRemote('{ exec: { x: { argv: [ls], acl: { verb: restart } } } }')).join('\n')).toMatch(/exec\.x\.acl\.verb: one of devbot's verbs: status, help/);
+    expect(issuesOf(withRemote('{ exec: { x: { argv: [ls], acl: { verbs: [units] } } } }')).join('\n')).toMatch(/verbs/);
+  });
 });

@@ -63,11 +63,11 @@ describe('progress reporter', () => {
     vi.useRealTimers();
   });
 
-  it('posts one message when the job starts and updates that message as it advances', async () => {
+  it('with a first-post hold, posts one message once the job has run past it, and updates that message as it advances', async () => {
     const t = timedChat();
-    const p = await startProgress(options(t.chat, createFakeJobState()));
-    expect(t.topLevel()).toHaveLength(1);
-    expect(t.topLevel()[0]!.message.text).toMatch(/^Deploy gerrit to prod — running/);
+    const p = await startProgress({ ...options(t.chat, createFakeJobState()), firstPostHoldMs: 1000 });
+    // Nothing yet: a result ready within the hold would be the only post.
+    expect(t.topLevel()).toHaveLength(0);
 
     await runToEnd(async () => {
       await p.step('check health', () => sleep(300));
@@ -76,11 +76,12 @@ describe('progress reporter', () => {
     });
 
     expect(t.topLevel()).toHaveLength(1);
+    // Posted while 'deploy' ran, and it said so.
+    expect(t.topLevel()[0]!.message.text).toMatch(/^Deploy gerrit to prod — running/);
+    expect(t.topLevel()[0]!.message.text).toContain('[....] deploy');
     const ts = t.topLevel()[0]!.ts;
-    expect(t.updates().length).toBeGreaterThanOrEqual(2);
+    expect(t.updates().length).toBeGreaterThanOrEqual(1);
     expect(t.updates().every((u) => u.ts === ts)).toBe(true);
-    // While 'deploy' ran, the message said so.
-    expect(t.updates().some((u) => u.message.text.includes('[....] deploy'))).toBe(true);
     const final = t.current().text;
     expect(final).toContain('succeeded');
     expect(final).toContain('[done] check health');
@@ -90,6 +91,26 @@ describe('progress reporter', () => {
     expect(t.thread().every((m) => m.threadTs === ts)).toBe(true);
     expect(threadText(t)).toContain('✓ check health');
     expect(threadText(t)).toContain('✓ deploy');
+  });
+
+  it('posts the result of a job done within the hold once: no "running" message, no update', async () => {
+    const t = timedChat();
+    const p = await startProgress({ ...options(t.chat, createFakeJobState()), firstPostHoldMs: 1000 });
+    await runToEnd(async () => {
+      await p.step('read status', () => sleep(200));
+      await p.finish('succeeded', 'all healthy.');
+    });
+    expect(t.topLevel()).toHaveLength(1);
+    expect(t.updates()).toHaveLength(0);
+    expect(t.topLevel()[0]!.message.text).toContain('succeeded');
+    expect(t.topLevel()[0]!.message.text).not.toContain('running');
+  });
+
+  it('posts at once without a hold', async () => {
+    const t = timedChat();
+    await startProgress(options(t.chat, createFakeJobState()));
+    expect(t.topLevel()).toHaveLength(1);
+    expect(t.topLevel()[0]!.message.text).toMatch(/running/);
   });
 
   it('sends a job of 500 quick steps as a handful of updates at least a second apart, every step in the thread', async () => {

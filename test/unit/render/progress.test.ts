@@ -135,4 +135,30 @@ describe('renderProgress', () => {
     expect((m.blocks as Block[]).length).toBeGreaterThanOrEqual(3);
     expect(shown(m)).toContain(':white_check_mark: 59-&lt;');
   });
+
+  it("shows a failed job's excerpt under its result and its offers beside Retry, each button with an id of its own", () => {
+    const journal = Array.from({ length: 20 }, (_, i) => `web@2.service[42]: <line ${i + 1}> ${'x'.repeat(150)}`).join('\n');
+    const m = renderProgress(job({
+      result: { outcome: 'failed', summary: 'web@2.service is crash-looping.', endedAt: iso(9) },
+      excerpt: { title: 'Last 20 journal lines of web@2.service on 1a2b3c4d (10.0.0.5)', text: journal },
+      offers: [{ action: 'rollback', label: 'Rollback to 1.0', command: 'rollback web --env prod' }],
+    }), at(9));
+    expectWithinSlackLimits(m);
+    expect(shown(m)).toContain('*Last 20 journal lines of web@2.service on 1a2b3c4d (10.0.0.5)*');
+    // The journal's end is what says why; an excerpt too long for its room keeps its last lines.
+    expect(shown(m)).toContain('&lt;line 20&gt;');
+    expect(shown(m)).toMatch(/… \d+ earlier lines not shown/);
+    expect(buttons(m).map((b) => [b.text.text, b.action_id, b.value])).toEqual([
+      ['Retry', ACTION_IDS.retry, 'deploy-7f3a'],
+      ['Rollback to 1.0', ACTION_IDS.rollback, 'rollback web --env prod'],
+    ]);
+    expect(m.text).toContain('<line 20>');
+    expect(m.text.endsWith('[Retry] (retry job deploy-7f3a) [Rollback to 1.0] (/dev rollback web --env prod)')).toBe(true);
+  });
+
+  it('offers nothing but the result on a job that succeeded, whatever was attached', () => {
+    const m = renderProgress(job({ result: { outcome: 'succeeded', summary: 'ok', endedAt: iso(2) }, offers: [{ action: 'rollback', label: 'Rollback', command: 'rollback web' }] }), at(2));
+    expect(buttons(m)).toEqual([]);
+  });
 });
+

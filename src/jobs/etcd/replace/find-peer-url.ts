@@ -3,6 +3,7 @@ import type { EnvironmentConfig } from '../../../config/schema.js';
 import { RefusedError, UsageError } from '../../../errors.js';
 import type { GroupInstance, Instances } from '../../../ports/instances.js';
 import type { EtcdMember } from '../../../ports/members.js';
+import { mainMembers } from '../../../stack/main-members.js';
 import { GROUP_LOGICAL_IDS } from '../../../stack/node-groups.js';
 import type { ReplaceTarget } from './check-replace.js';
 
@@ -50,6 +51,10 @@ export async function findPeerUrl(input: {
   if (!env.aws) throw new UsageError(`AWS is not configured for ${environment}, so devbot cannot look up the machine that takes ${target.name}'s place: give its peer URL, e.g. ${example}.`);
   if (!target.old) throw new UsageError(`${target.name} is no longer a member, so devbot does not know its zone: give the new machine's peer URL, e.g. ${example}.`);
   const old = new URL(target.old.peerUrl);
+  // The stack's members live at fixed addresses (an interface each, EtcdAddress<N>) that the main
+  // node launched in the old one's place attaches at boot: the new member keeps the old peer URL.
+  const fixed = mainMembers({ size: env.aws.groups.main.size, network: env.aws.network, initialCluster: env.aws.etcd.initialCluster }).find((m) => m.address === old.hostname);
+  if (fixed) return { peerUrl: target.old.peerUrl, source: `${fixed.name}'s fixed address ${fixed.address}, which the main node that replaces it attaches (its own interface in the stack)` };
   const stackName = stackNameOf(environment, env.aws);
   const zone = await input.instances().zoneOf(stackName, old.hostname, { signal: input.signal });
   if (!zone) throw new RefusedError(`EC2 knows no machine with IP ${old.hostname} (${target.name}'s) and no subnet of ${stackName} holds it: give the new machine's peer URL, e.g. ${example}.`);

@@ -17,7 +17,7 @@ describe('the Groups adapter over Auto Scaling', () => {
     mock.on(DescribeScalingActivitiesCommand).resolves({ Activities: [{ ActivityId: 'a', AutoScalingGroupName: 'g', Cause: 'c', StartTime: new Date('2026-11-20T10:00:00Z'), StatusCode: 'Failed', StatusMessage: 'No capacity', Description: 'Launching a new EC2 instance', Progress: 100 }] });
     const groups = createAwsGroups(client);
     expect(await groups.listForStack('devbot-prod')).toEqual([
-      { name: 'devbot-prod-MainGroup-X', logicalId: 'MainGroup', desired: 3, min: 3, max: 3, inService: 1, unhealthy: 1, other: 1 },
+      { name: 'devbot-prod-MainGroup-X', logicalId: 'MainGroup', desired: 3, min: 3, max: 3, inService: 1, unhealthy: 1, other: 1, unhealthyInstances: ['i-1'] },
       { name: 'devbot-prod-WorkerGroup-Y', desired: 0, min: 0, max: 6, inService: 0, unhealthy: 0, other: 0 },
     ]);
     expect(mock.commandCalls(DescribeAutoScalingGroupsCommand)[0]!.args[0].input.Filters).toEqual([{ Name: 'tag:aws:cloudformation:stack-name', Values: ['devbot-prod'] }]);

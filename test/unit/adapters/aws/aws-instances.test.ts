@@ -57,7 +57,16 @@ describe('findPeerUrl: the new member\'s peer URL, from --peer-url or from AWS',
   }).environments['prod']!;
   const target = { old: { id: 'a2', name: 'e2', peerUrl: 'http://10.0.2.10:2380', reachable: false }, name: 'e2' };
 
-  it('takes the newest free InService machine of the main group in the old member\'s zone', async () => {
+  it("keeps the peer URL of a member at one of the stack's fixed addresses: the node that replaces it attaches that address", async () => {
+    const { fake, instances } = stack();
+    // main-2's address in the template derived from this config: .10 of the second zone's subnet.
+    const fixed = { old: { id: 'a2', name: 'main-2', peerUrl: 'http://10.0.16.10:2380', reachable: false }, name: 'main-2' };
+    const choice = await findPeerUrl({ environment: 'prod', env: config(true), target: fixed, members, instances: () => instances });
+    expect(choice).toEqual({ peerUrl: 'http://10.0.16.10:2380', source: "main-2's fixed address 10.0.16.10, which the main node that replaces it attaches (its own interface in the stack)" });
+    expect(fake.calls).toEqual([]);
+  });
+
+  it("for a member at a machine's own address, takes the newest free InService machine of the main group in the old member's zone", async () => {
     const { instances } = stack();
     const choice = await findPeerUrl({ environment: 'prod', env: config(true), target, members, instances: () => instances });
     expect(choice).toEqual({ peerUrl: 'http://10.0.2.11:2380', source: 'i-e2-new (10.0.2.11), launched 2026-11-20 10:20 UTC in eu-west-1b' });

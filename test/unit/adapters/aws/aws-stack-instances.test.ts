@@ -25,4 +25,13 @@ describe('Instances.stackInstances', () => {
     expect(fake.calls).toEqual(['DescribeAutoScalingGroups', 'DescribeInstances', 'DescribeInstances']);
     expect(await instances.stackInstances('devbot-staging')).toEqual([]);
   });
+
+  it("gives every address of an instance's interfaces, the primary first: a main node's etcd-member interface too", async () => {
+    const fake = createFakeEc2('devbot-prod');
+    fake.addGroup('devbot-prod-MainGroup-X', 'MainGroup');
+    fake.launch({ id: 'i-1', zone: 'eu-west-1a', ip: '10.0.1.57', attached: ['10.0.1.10'], launchedAt: at(0), group: 'devbot-prod-MainGroup-X' });
+    const instances = createAwsInstances(fake.clients, { sleep: async () => {}, random: () => 0 });
+    const [main] = await instances.stackInstances('devbot-prod');
+    expect([main?.privateIp, main?.addresses]).toEqual(['10.0.1.57', ['10.0.1.57', '10.0.1.10']]);
+  });
 });
