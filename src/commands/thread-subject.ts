@@ -8,7 +8,7 @@ export type ThreadSubjectDeps = Pick<Deps, 'alertStore' | 'log' | 'queue'> & Par
 /**
  * A command typed in the thread of one of devbot's messages takes its subject from that message
  * when it names none. In an alert's thread: `silence 2h` silences that alert, `status` shows that
- * alert's environment. In a job's thread: `retry` runs a failed job's command again (as the Retry
+ * alert's environment, `replace` replaces its machine or etcd member (as its button does). In a job's thread: `retry` runs a failed job's command again (as the Retry
  * button does), `rollback` rolls a deploy's service back. Returns the text to run, unchanged when
  * the thread is none of these or the subject is given. A failed lookup is logged and leaves the
  * text as typed: the command then asks for its subject.
@@ -25,6 +25,11 @@ export async function withThreadSubject(input: CommandInput, deps: ThreadSubject
     if (words[0] === 'status' && !words.some((w) => w === '--env' || w.startsWith('--env='))) {
       const alert = await alertAt(ref, deps);
       return alert ? `${input.text.trim()} --env ${alert.environment}` : input.text;
+    }
+    if (words[0] === 'replace' && words.length === 1) {
+      const alert = await alertAt(ref, deps);
+      const fix = alert?.command?.text;
+      return fix && /^(etcd )?replace /.test(fix) ? fix : input.text;
     }
     if ((words[0] === 'retry' || words[0] === 'rollback') && words.length === 1 && deps.jobMessages) {
       const jobId = await deps.jobMessages.jobAt(ref);

@@ -12,9 +12,9 @@ const ALERT: AlertState = {
   messages: [{ transport: { kind: 'slack' }, ref: { channel: 'C0OPS', ts: '100.1' }, channel: 'ops' }],
 };
 
-async function subjectOf(text: string, where: Partial<CommandInput> = {}): Promise<string> {
+async function subjectOf(text: string, where: Partial<CommandInput> = {}, alert: AlertState = ALERT): Promise<string> {
   const alertStore = createFakeAlertStore();
-  await alertStore.save([ALERT]);
+  await alertStore.save([alert]);
   const input: CommandInput = { text, user: 'U1', channel: 'C0OPS', channelName: 'C0OPS', transport: { kind: 'slack' }, requestId: 'r1', threadTs: '100.1', ...where };
   return withThreadSubject(input, { alertStore, log: silentLogger(), queue: createFakeQueue() });
 }
@@ -31,5 +31,15 @@ describe('withThreadSubject', () => {
     expect(await subjectOf('silence 2h', { threadTs: '999.9' })).toBe('silence 2h');
     expect(await subjectOf('silence 2h', { channel: 'C0OTHER' })).toBe('silence 2h');
     expect(await subjectOf('silence 2h', { threadTs: undefined })).toBe('silence 2h');
+  });
+
+  it('in an alert’s thread, `replace` runs the alert’s own Replace command, and only that', async () => {
+    const member = { ...ALERT, command: { label: 'Replace member', text: 'etcd replace e2 --env prod' } };
+    expect(await subjectOf('replace', {}, member)).toBe('etcd replace e2 --env prod');
+    const machine = { ...ALERT, key: 'prod/machine-gone/4f2a', rule: 'machine-gone', command: { label: 'Replace machine', text: 'replace 4f2a --env prod' } };
+    expect(await subjectOf('replace', {}, machine)).toBe('replace 4f2a --env prod');
+    // An alert whose button does something else, or none: `replace` asks for its subject as usual.
+    expect(await subjectOf('replace', {}, { ...ALERT, command: { label: 'Restart unit', text: 'units restart web --env prod' } })).toBe('replace');
+    expect(await subjectOf('replace')).toBe('replace');
   });
 });
