@@ -47,6 +47,7 @@ describe('/dev replace of a main node', () => {
     for (const m of r.fleet.machines) if (m.metadata['etcd-member']) memberAt.set(m.ip, m.metadata['etcd-member']);
     const main2 = r.fleet.machines.find((m) => m.metadata['etcd-member'] === 'e2')!;
     const instance = r.group('MainGroup').instances.find((i) => i.privateIp === main2.ip)!;
+    const launchedBefore = new Set(r.group('MainGroup').instances.map((i) => i.id));
 
     // e3 is down: with main-2 gone too, one of three voters would answer.
     await stopMember(c.stateFile, 'e3');
@@ -70,7 +71,7 @@ describe('/dev replace of a main node', () => {
     const settings = startSettingsIn(instructions)!;
     expect(settings.name).toBe('e2');
     const peerUrl = settings.initialCluster.split(',').find((p) => p.startsWith('e2='))!.slice(3);
-    const fresh = r.group('MainGroup').instances.find((i) => i.lifecycle === 'InService' && i.id !== instance.id && !i.id.startsWith('i-01'))!;
+    const fresh = r.group('MainGroup').instances.find((i) => !launchedBefore.has(i.id))!;
     expect(peerUrl).toBe(`http://${fresh.privateIp}:${new URL(e2!.peerUrl).port}`);
     const started = await startMemberAt(c, 'e2-new', peerUrl, settings);
 
