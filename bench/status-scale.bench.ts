@@ -87,9 +87,17 @@ try {
     const ackMs = Date.now() - sentAt;
     const jobId = /Queued as job (status-[\w-]+)/.exec(ack)?.[1];
     if (!jobId) throw new Error(`/dev status was answered "${ack}"`);
-    // The job's one message: posted "running" (naming the job), then updated in place with the report.
-    const live = await slack.waitForCall('chat.postMessage', (c) => c.params['channel'] === ALICE.channelId && String(c.params['text']).includes(`(job ${jobId},`), 20_000);
-    const report = await slack.waitForCall('chat.update', (c) => c.params['channel'] === ALICE.channelId && c.params['ts'] === live.ts && /^Status of local\n/.test(String(c.params['text'])), 20_000);
+    // A read-only job ready within its first second posts the report once; a slower one posts
+    // "running" (naming the job) and updates it in place with the report. Either is the report.
+    const isReport = (c: { params: Record<string, unknown> }) => c.params['channel'] === ALICE.channelId && /^Status of local\n/.test(String(c.params['text'])) && String(c.params['text']).includes(`job ${jobId}`);
+    const posted = slack.waitForCall('chat.postMessage', isReport, 20_000);
+    const updated = slack.waitForCall('chat.update', isReport, 20_000);
+    const report = await Promise.any([posted, updated]).catch(() => {
+      const said = slack.calls.filter((c) => c.params['channel'] === ALICE.channelId).map((c) => `${c.method}: …${String(c.params['text']).slice(-120)}`);
+      throw new Error(`no report of ${jobId} within 20 s; the channel got:\n${said.join('\n')}`);
+    });
+    posted.catch(() => undefined); // the other one times out later: not an error
+    updated.catch(() => undefined);
     const { summaries, tookMs } = readReport(report);
     // A part that could not be read (deadline, a fake refusing) makes the figure meaningless: stop.
     const broken = summaries.filter((s) => /could not (be )?read|no answer within|is not configured|does not exist|NO LEADER/.test(s));
@@ -100,6 +108,9 @@ try {
   const rows: Array<Array<string | number>> = [];
   const times: number[] = [];
   for (let run = 1; run <= RUNS; run++) {
+    // Slack allows one message a second per channel and devbot's budget keeps to it: runs closer
+    // together would measure the budget's wait, not /dev status. A second apart, each run is alone.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     const r = await once();
     times.push(r.ms);
     rows.push([run, r.ackMs, r.tookMs, r.ms]);
@@ -117,7 +128,7 @@ Command: \`npm run bench:status\` (RUNS=${RUNS}). Machine: ${machine()}. Date: $
 Shipped \`devbot serve\` and \`devbot worker --config devbot.yaml\` (bin/devbot.mjs); ${MEMBERS} etcd members (real), ${UNITS.toLocaleString('en-US')} units
 (${SERVICES.length} services × ${SERVICES[0]!.instances}) on ${MACHINES} machines of the fleet fake (over HTTP), a CloudFormation stack and 3 autoscaling groups
 (${SIZES.main}/${SIZES.worker}/${SIZES.data}) from an HTTP fake of both APIs via \`AWS_ENDPOINT_URL\` (static fake credentials), ${DATABASES.length} databases with
-${CANDIDATES_EACH} \`etcdctl elect\` candidates each, real Redis. From sending the signed \`/dev status\` to the report's \`chat.update\` at the Slack
+${CANDIDATES_EACH} \`etcdctl elect\` candidates each, real Redis. From sending the signed \`/dev status\` to the report at the Slack
 Web API fake; "collected" is the time the worker's report itself states.
 
 ${out}`);

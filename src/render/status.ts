@@ -1,6 +1,6 @@
 import type { ChatMessage } from '../ports/chat.js';
 import type { StatusLine, StatusSection } from '../ports/status.js';
-import { context, escapeMrkdwn, fitMessage, header, section } from './limits.js';
+import { SLACK_LIMITS, context, escapeMrkdwn, fitMessage, header, section, truncate } from './limits.js';
 
 const EMOJI: Record<StatusLine['level'], string> = {
   ok: ':large_green_circle:',
@@ -31,13 +31,15 @@ export function renderStatus(report: StatusReport): ChatMessage {
   const job = report.jobId ? ` (job ${report.jobId})` : '';
   blocks.push(context(`Checked ${report.generatedAt.toISOString()} in ${report.tookMs} ms${by}${job}`));
 
-  const text = [
+  const body = [
     `Status of ${report.environment}`,
     ...report.sections.flatMap((s) => [
       `[${WORD[s.level]}] ${s.title}: ${s.summary}`,
       ...s.lines.map((l) => `    [${WORD[l.level]}] ${l.label}: ${l.value}`),
     ]),
-    report.jobId ? `(job ${report.jobId}, checked in ${report.tookMs} ms)` : `(checked in ${report.tookMs} ms)`,
   ].join('\n');
+  const footer = report.jobId ? `(job ${report.jobId}, checked in ${report.tookMs} ms)` : `(checked in ${report.tookMs} ms)`;
+  // At scale (a thousand units) the text is cut; the footer naming the job survives the cut.
+  const text = `${truncate(body, SLACK_LIMITS.messageText - footer.length - 1)}\n${footer}`;
   return fitMessage({ text, blocks });
 }

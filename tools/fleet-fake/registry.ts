@@ -1,6 +1,7 @@
 import type { Containers } from './containers.js';
 import { publishedPorts } from './containers.js';
 import type { Failures } from './failures.js';
+import { byName } from './go-order.js';
 import type { FakeMachine } from './machines.js';
 import { pickMachine, matchesMetadata } from './schedule.js';
 import { createStateReports } from './state-reports.js';
@@ -34,6 +35,8 @@ interface FakeUnit {
   desired: FakeDesiredState;
   desiredAt: number;
   x: XFleet;
+  /** The ports its ExecStart publishes: read once, the options never change after create. */
+  ports: number[];
   placements: Placement[];
 }
 
@@ -75,8 +78,14 @@ const isTemplate = (name: string) => /@\.[a-z]+$/.test(name);
  */
 export function createRegistry(opts: { machines: FakeMachine[]; timings: FakeTimings; now: () => number; failures: Failures; containers: Containers }) {
   const units = new Map<string, FakeUnit>();
+  /** Units in name order, kept until one is created or destroyed: every read walks them. */
+  let inOrder: FakeUnit[] | undefined;
+  const ordered = () => (inOrder ??= [...units.values()].sort(byName));
   const { timings, now, failures, containers } = opts;
-  const machineById = (id: string) => opts.machines.find((m) => m.id === id);
+  // Every read reconciles every unit: with a thousand units on fifty machines a lookup must not
+  // scan the list. A reconcile looks machines up in the index of the list as it was when it began.
+  let machineIndex: Map<string, FakeMachine> | undefined;
+  const machineById = (id: string) => (machineIndex ? machineIndex.get(id) : opts.machines.find((m) => m.id === id));
   const key = (u: FakeUnit, p: Placement) => `${u.name}@${p.machineId}`;
   /** States are read as of the last reconcile, so what the API reports matches the containers that run. */
   let reconciledAt = now();
@@ -145,8 +154,7 @@ export function createRegistry(opts: { machines: FakeMachine[]; timings: FakeTim
         continue;
       }
       const machine = machineById(p.machineId)!;
-      const ports = publishedPorts(u.options.find((o) => o.section === 'Service' && o.name === 'ExecStart')?.value);
-      await containers.ensure(key(u, p), machine.ip, ports, () => !failures.forUnit('unhealthy', u.name, u.text)).catch((e: Error) => {
+      await containers.ensure(key(u, p), machine.ip, u.ports, () => !failures.forUnit('unhealthy', u.name, u.text)).catch((e: Error) => {
         p.failed = e.message;
       });
     }
@@ -156,13 +164,20 @@ export function createRegistry(opts: { machines: FakeMachine[]; timings: FakeTim
     async reconcile() {
       const t = now();
       reconciledAt = t;
-      for (const u of [...units.values()].sort((a, b) => a.name.localeCompare(b.name))) await reconcileUnit(u, t);
+      machineIndex = new Map(opts.machines.map((m) => [m.id, m]));
+      try {
+        for (const u of ordered()) await reconcileUnit(u, t);
+      } finally {
+        machineIndex = undefined;
+      }
     },
     has: (name: string) => units.has(name),
     create(name: string, options: FakeUnitOption[], desired: FakeDesiredState) {
       const text = serializeUnitFile(options);
       const hash = unitHash(options);
-      units.set(name, { name, options, text, hash, desired, desiredAt: now(), x: readXFleet(name, options), placements: [] });
+      const ports = publishedPorts(options.find((o) => o.section === 'Service' && o.name === 'ExecStart')?.value);
+      units.set(name, { name, options, text, hash, desired, desiredAt: now(), x: readXFleet(name, options), ports, placements: [] });
+      inOrder = undefined;
     },
     setDesired(name: string, desired: FakeDesiredState) {
       const u = units.get(name)!;
@@ -173,11 +188,12 @@ export function createRegistry(opts: { machines: FakeMachine[]; timings: FakeTim
       if (!u) return false;
       reports.forget(rowsOf(u, reconciledAt), reconciledAt);
       units.delete(name);
+      inOrder = undefined;
       await unplace(u, () => false);
       return true;
     },
     list(): UnitView[] {
-      return [...units.values()].sort((a, b) => a.name.localeCompare(b.name)).map((u) => ({
+      return ordered().map((u) => ({
         name: u.name,
         options: u.options,
         desiredState: u.desired,

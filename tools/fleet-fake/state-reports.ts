@@ -1,3 +1,4 @@
+import { byName, goCompare } from './go-order.js';
 import type { StateView } from './registry.js';
 
 /**
@@ -24,7 +25,7 @@ export function createStateReports(opts: { staleMs: number }): StateReports {
     },
     merge(reported, t) {
       for (const [k, l] of lingering) if (l.until <= t || reported.some((r) => key(r) === k)) lingering.delete(k);
-      return [...reported, ...[...lingering.values()].map((l) => l.row)].sort((a, b) => a.name.localeCompare(b.name) || a.machineID.localeCompare(b.machineID));
+      return [...reported, ...[...lingering.values()].map((l) => l.row)].sort((a, b) => byName(a, b) || goCompare(a.machineID, b.machineID));
     },
   };
 }

@@ -33,8 +33,10 @@ describe('renderStatus', () => {
       summary: 'x'.repeat(500),
       lines: Array.from({ length: 40 }, (_, j) => ({ label: `l${j}`, value: 'v'.repeat(200), level: 'ok' as const })),
     }));
-    const m = renderStatus({ environment: 'prod', sections: huge, generatedAt: new Date(0), tookMs: 1 });
+    const m = renderStatus({ environment: 'prod', sections: huge, generatedAt: new Date(0), tookMs: 1, jobId: 'status-1a2b' });
     expect(m.text.length).toBeLessThanOrEqual(SLACK_LIMITS.messageText);
+    // Cut, but the line naming the job is still there: that is how a reader finds its logs.
+    expect(m.text).toMatch(/… \(truncated\)\n\(job status-1a2b, checked in 1 ms\)$/);
     expect(m.blocks!.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
     for (const t of sectionTexts(m.blocks!)) expect(t.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
   });
