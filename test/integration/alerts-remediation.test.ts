@@ -142,23 +142,23 @@ alerts:
     await remove(fleet, unit);
   });
 
-  it('machine-gone held 5 min (injected clock) → announced → grace → `replace <machine> --env local` queued as devbot (auto) with the machine lock', async () => {
+  it('machine-gone held 5 min (injected clock) → announced → grace → `replace <its IP> --env local` queued as devbot (auto) with the machine lock', async () => {
     await evaluate(); // machines are remembered for an hour; this case starts two hours on
     const gone = fleet.machines[1]!;
     fleet.removeMachine(gone.id);
     await evaluate();
     const key = `local/machine-gone/${gone.id.slice(0, 12)}`;
     const alert = await alertOf(key);
-    expect(alert?.command).toEqual({ label: 'Replace machine', text: `replace ${gone.id} --env local` });
+    expect(alert?.command).toEqual({ label: 'Replace machine', text: `replace ${gone.ip} --env local` });
     await advance(5 * MIN);
     const [attempt] = await announced(key);
-    expect(await threadText(key)).toContain(`devbot will run /dev replace ${gone.id} --env local (Replace machine)`);
+    expect(await threadText(key)).toContain(`devbot will run /dev replace ${gone.ip} --env local (Replace machine)`);
     await advance(60_000);
     const job = await deps.queue.get(`auto-${attempt}`);
-    expect(job?.data).toMatchObject({ kind: 'replace', text: `replace ${gone.id} --env local`, requestedBy: { user: 'devbot (auto)' }, lockTarget: 'machine@local' });
+    expect(job?.data).toMatchObject({ kind: 'replace', text: `replace ${gone.ip} --env local`, requestedBy: { user: 'devbot (auto)' }, lockTarget: 'machine@local' });
     expect((await autoAudit(`auto-${attempt}`)).find((e) => e.event === 'command')?.rule).toBe('alerts.rules.machine-gone.remediate');
     // No AWS here, so the replacement itself fails, and the thread says so.
-    expect(await runToOutcome(key, attempt!)).toMatch(new RegExp(`Auto-remediation /dev replace ${gone.id} --env local \\(job auto-${attempt}\\) failed: .*failed attempt 1 of 2`));
+    expect(await runToOutcome(key, attempt!)).toMatch(new RegExp(`Auto-remediation /dev replace ${gone.ip} --env local \\(job auto-${attempt}\\) failed: .*failed attempt 1 of 2`));
     fleet.addMachine({ name: 'w2', metadata: { role: 'worker' } });
     await evaluate();
   });

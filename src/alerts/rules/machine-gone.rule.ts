@@ -17,8 +17,9 @@ export const machineGone: AlertRule = {
         summary: `machine ${id.slice(0, 8)} (${m.ip}, ${Object.entries(m.metadata).map(([k, v]) => `${k}=${v}`).join(' ')}) left fleet in ${s.environment}`,
         details: [`last seen ${m.lastSeen.slice(11, 19)} UTC`, `${s.fleet!.machines.length} machine(s) remain`],
         advice: 'Check fleet on that machine (`systemctl status fleet`) and the machine itself; if it does not come back, Replace machine terminates its instance in its autoscaling group and waits for the new one and its units.',
-        // Runs as the clicker typed it: confirmation, the machine@<env> lock, audit.
-        command: { label: 'Replace machine', text: `replace ${id} --env ${s.environment}` },
+        // Runs as the clicker typed it: confirmation, the machine@<env> lock, audit. By IP: fleet no
+        // longer lists the machine, so its fleet id names nothing; its instance still has that IP.
+        command: { label: 'Replace machine', text: `replace ${m.ip || id} --env ${s.environment}` },
       }));
   },
 };

@@ -16,10 +16,10 @@ const base: Snapshot = {
 };
 
 describe('the buttons that fix an alert', () => {
-  it('machine-gone offers Replace machine for the full machine id, in its environment', () => {
+  it('machine-gone offers Replace machine by the IP it had (fleet no longer lists its id), in its environment', () => {
     const id = 'a204418b8a02f82bb7be5048732802d0';
     const s = { ...base, fleet: { units: [], states: [], machines: [] }, knownMachines: { [id]: { lastSeen: '2026-12-01T09:59:00Z', ip: '10.0.0.7', metadata: { role: 'worker' } } } };
-    expect(machineGone.evaluate(s)[0]?.command).toEqual({ label: 'Replace machine', text: `replace ${id} --env prod` });
+    expect(machineGone.evaluate(s)[0]?.command).toEqual({ label: 'Replace machine', text: 'replace 10.0.0.7 --env prod' });
   });
 
   it('etcd-member-unreachable offers Replace member', () => {
