@@ -21,6 +21,7 @@ import type { JobMessages } from './ports/job-messages.js';
 import type { JobStateStore } from './ports/job-state.js';
 import type { Locks } from './ports/locks.js';
 import type { Metrics } from './ports/metrics.js';
+import type { SlackBusy } from './ports/slack-busy.js';
 import type { Chat } from './ports/chat.js';
 import type { Cluster } from './ports/cluster.js';
 import type { JobQueue, Transport } from './ports/queue.js';
@@ -86,4 +87,6 @@ export interface Deps {
   usergroups?: UsergroupMembership;
   /** Who opened devbot's Home tab lately, so alert changes refresh theirs. Absent: no refreshes. */
   homeViewers?: HomeViewers;
+  /** How busy Slack's rate budget is, as `devbot serve` last saw it (for the ack). Absent: acks never say. */
+  slackBusy?: SlackBusy;
 }

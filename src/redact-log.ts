@@ -9,7 +9,7 @@ const CENSOR = '[redacted]';
 const MAX_DEPTH = 8;
 
 /** Field and header names whose values are secrets. */
-const SECRET_KEY = /^(authorization|proxy-authorization|cookie|set-cookie|x-slack-signature)$|token|secret|passw(or)?d|credential|api[-_]?key|private[-_]?key|access[-_]?key|signature/i;
+const SECRET_KEY = /^(authorization|proxy-authorization|cookie|set-cookie|x-slack-signature)$|token|secret|passw(or)?d|credential|api[-_]?key|private[-_]?key|access[-_]?key|signature|response[-_]?url/i; // a response_url lets anyone answer in its channel for 30 min
 
 /** Request machinery an error may carry: never logged, whatever it holds. */
 const REQUEST_KEY = /^(config|request|response|\$response|req|res|headers|rawHeaders|socket|agent|options)$/i;

@@ -2,6 +2,8 @@ import { startDashboard } from '../adapters/http/dashboard.js';
 import { createHealthRoute, createOpsRoutes, rememberSuccess } from '../adapters/http/ops-routes.js';
 import { startRoutesServer } from '../adapters/http/routes-server.js';
 import { createPromMetrics } from '../adapters/metrics/prom-metrics.js';
+import { connectRedis } from '../adapters/redis/connect-redis.js';
+import { createRateBudgetView } from '../adapters/slack/rate-budget-view.js';
 import { createSlackApp } from '../adapters/slack/slack-app.js';
 import { usergroupCacheOf, usergroupEntries } from '../acl/policy.js';
 import { startUsergroupRefresh } from '../acl/usergroup-refresh.js';
@@ -21,6 +23,14 @@ export async function runServe(file: string | undefined, opts: { jobKinds?: Deps
   const metrics = createPromMetrics();
   const deps = buildDeps(config, log.child({ component: 'serve' }), { metrics });
   if (opts.jobKinds) deps.jobKinds = opts.jobKinds;
+  // The acks say when Slack's budget already has calls waiting, from a view kept in the background.
+  const budgetView = config.slack.rateBudget === 'off' ? undefined : createRateBudgetView({
+    redis: connectRedis(config.redis.url, 'producer', { commandTimeoutMs: config.redis.commandTimeoutMs }),
+    prefix: config.redis.prefix,
+    log: log.child({ component: 'slack-budget-view' }),
+    channels: Object.values(config.channels).flatMap((c) => (c.id ? [c.id] : [])),
+  });
+  deps.slackBusy = budgetView;
   metrics.setQueueDepthCollector(() => deps.queue.counts());
   const routes = createOpsRoutes({
     checks: {
@@ -59,6 +69,7 @@ export async function runServe(file: string | undefined, opts: { jobKinds?: Deps
     await dashboard?.close();
     usergroupRefresh?.stop();
     await slack.stop();
+    budgetView?.stop();
     await deps.close();
   }, log);
 }

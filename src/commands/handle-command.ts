@@ -7,6 +7,7 @@ import { consoleApprovalRefusal } from '../jobs/confirm/console-approvals.js';
 import { EnqueueUnconfirmedError, type JobData } from '../ports/queue.js';
 import { formatWait } from '../render/confirm.js';
 import { availabilityFor } from './availability.js';
+import { busyNote } from './busy-note.js';
 import { answerCanI } from './can-i.js';
 import { decideExec } from './exec-acl.js';
 import type { Command } from './command.js';
@@ -24,7 +25,7 @@ import { resolveChannel, type ResolvedChannel } from './resolve-channel.js';
 import { withThreadSubject } from './thread-subject.js';
 import type { CommandInput, CommandReply } from './types.js';
 
-export type HandleDeps = Pick<Deps, 'config' | 'log' | 'queue' | 'now' | 'locks' | 'audit' | 'confirmations' | 'jobState' | 'chatFor' | 'jobKinds' | 'metrics' | 'alertStore' | 'usergroups' | 'remediation'>;
+export type HandleDeps = Pick<Deps, 'config' | 'log' | 'queue' | 'now' | 'locks' | 'audit' | 'confirmations' | 'jobState' | 'chatFor' | 'jobKinds' | 'metrics' | 'alertStore' | 'usergroups' | 'remediation' | 'slackBusy'>;
 
 /**
  * The one path every command takes, from Slack or the console: parse → channel → ACL → answer
@@ -151,7 +152,7 @@ async function submitJob(s: Submission, deps: HandleDeps): Promise<CommandReply>
   const data: JobData = {
     kind: GRAMMAR[command.verb].jobKind!,
     payload: { ...command, environment },
-    requestedBy: { user: input.user, channel: input.channel, channelName: input.channelName, ...(input.replyInThread ? { threadTs: input.replyInThread } : {}) },
+    requestedBy: { user: input.user, channel: input.channel, channelName: input.channelName, ...(input.replyInThread ? { threadTs: input.replyInThread } : {}), ...(input.responseUrl ? { responseUrl: input.responseUrl } : {}) },
     environment,
     text: s.text,
     target: commandTarget(command),
@@ -183,7 +184,9 @@ async function submitJob(s: Submission, deps: HandleDeps): Promise<CommandReply>
     }
     const { id, duplicate } = await deps.queue.enqueue(data, { jobId: runJobId });
     if (duplicate && lockTarget) await releaseIfFinished(lockTarget, id, deps);
-    return { text: duplicate ? `Already queued as job ${id}.` : `Queued as job ${id}.`, jobId: id, outcome: 'queued' };
+    // From serve's in-memory view of the Slack budget: no round trip on the ack path.
+    const busy = input.transport.kind === 'slack' && !duplicate ? deps.slackBusy?.busyIn(input.channel) : undefined;
+    return { text: duplicate ? `Already queued as job ${id}.` : `Queued as job ${id}.${busyNote(busy)}`, jobId: id, outcome: 'queued' };
   } catch (e) {
     if (e instanceof EnqueueUnconfirmedError) return replyUnconfirmed(e, lockTarget ? { target: lockTarget, jobId: runJobId } : undefined, deps);
     if (lockTarget) await deps.locks.release(lockTarget, runJobId).catch(() => undefined);

@@ -28,6 +28,11 @@ export interface CommandInput {
    */
   replyInThread?: string;
   /**
+   * A slash command's response_url: answers only the requester, even where devbot may not post
+   * (a channel it was not invited to). A job whose channel refuses it tells its requester there.
+   */
+  responseUrl?: string;
+  /**
    * Unique per invocation and identical across Slack's retries of it (Slack's trigger_id; a
    * counter in the console). Job ids derive from it, so a retry never makes a second job.
    */

@@ -1,3 +1,4 @@
+import { UpstreamError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Chat, ChatMessage } from '../ports/chat.js';
 import type { JobOutcome, JobStateStore, ProgressState, StepState } from '../ports/job-state.js';
@@ -58,9 +59,22 @@ export interface ProgressOptions {
    * result is ready by then posts it once, with no "running" message first.
    */
   firstPostHoldMs?: number;
+  /**
+   * The channel refused the job's message in a way that stands (devbot not invited, channel
+   * archived or gone): called once at the end with the final message and Slack's error code, so
+   * the requester hears the result and what to do some other way. Optional.
+   */
+  onChannelRefused?: (final: ChatMessage, code: string) => Promise<void>;
 }
 
 const FINAL_ATTEMPTS = 6;
+
+/**
+ * Slack refusals of the channel itself, which stand until someone acts (invites devbot, unarchives
+ * the channel): trying again only holds the worker's slot and spends the channel's budget.
+ */
+const STANDING_REFUSAL = /: (not_in_channel|channel_not_found|is_archived)$/;
+const standsRefused = (err: unknown): boolean => err instanceof UpstreamError && err.service === 'slack' && !err.retryable && STANDING_REFUSAL.test(err.message);
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -92,6 +106,8 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
   let flushing: Promise<void> | undefined;
   /** While finish() runs it alone decides when to write; after it gave up, nothing is written. */
   let finishing = false;
+  /** The channel refused the message in a way that stands (standsRefused): nothing more is sent. */
+  let refusedBy: unknown;
 
   const send = async () => {
     const message = final ? fitMessage(final) : renderProgress(state, opts.now());
@@ -144,11 +160,13 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
     flushing = send()
       .catch((err: unknown) => {
         dirty = true;
-        opts.log.warn({ err }, 'progress update failed; will retry');
+        if (standsRefused(err)) refusedBy = err;
+        else opts.log.warn({ err }, 'progress update failed; will retry');
       })
       .finally(() => {
         // The pace counts from the end of a write: one delayed by a 429 is not followed at once.
         lastWriteAt = Date.now();
+        if (!dirty) refusedBy = undefined;
         if (state.message && !dirty) writesLanded++;
         flushing = undefined;
         if (dirty) schedule();
@@ -161,17 +179,19 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
     dirty = false;
     try {
       await send();
+      refusedBy = undefined;
       writesLanded++;
     } catch (err) {
       dirty = true;
-      opts.log.warn({ err }, 'final progress update failed; will retry');
+      if (standsRefused(err)) refusedBy = err;
+      else opts.log.warn({ err }, 'final progress update failed; will retry');
     } finally {
       lastWriteAt = Date.now();
     }
   };
 
   const schedule = () => {
-    if (timer || flushing || finishing) return;
+    if (timer || flushing || finishing || refusedBy !== undefined) return;
     timer = setTimeout(() => void flush(), Math.max(0, lastWriteAt + interval - Date.now()));
   };
   const changed = () => {
@@ -257,6 +277,12 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
           finishing = false;
           await postThread();
           await postThread();
+          return;
+        }
+        if (refusedBy !== undefined) {
+          opts.log.error({ err: refusedBy, channel: opts.channel }, 'could not post the job to its channel: Slack refuses the channel (invite @devbot there)');
+          const code = STANDING_REFUSAL.exec((refusedBy as Error).message)?.[1] ?? 'not_in_channel';
+          await opts.onChannelRefused?.(final ? fitMessage(final) : renderProgress(state, opts.now()), code).catch((err: unknown) => opts.log.error({ err }, 'could not tell the requester either'));
           return;
         }
         if (attempt >= FINAL_ATTEMPTS) {

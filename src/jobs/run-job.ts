@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BotError, UsageError } from '../errors.js';
 import type { Deps } from '../deps.js';
-import type { Chat } from '../ports/chat.js';
+import type { Chat, ChatMessage } from '../ports/chat.js';
 import type { JobStateStore } from '../ports/job-state.js';
 import { FencedError } from '../ports/locks.js';
 import type { JobData } from '../ports/queue.js';
@@ -9,6 +9,8 @@ import { requestConfirmation } from './confirm/request-confirmation.js';
 import type { JobKind, RunFence } from './job-kind.js';
 import { holdLock, type HeldLock } from './lock-heartbeat.js';
 import { startProgress, type Progress } from './progress-reporter.js';
+import { tellRequesterInstead } from './tell-requester.js';
+import { refusalCode } from '../alerts/channel-failures.js';
 import { verifyThroughOutage } from './verify-through-outage.js';
 
 /**
@@ -73,6 +75,7 @@ export async function runJob(jobId: string, data: JobData, deps: Deps, signal: A
         // A report (status, deployments, logs) is usually ready within a second: it posts once. A
         // change (deploy, failover, replace) shows "running" at once, so nobody wonders if it started.
         firstPostHoldMs: kind.readsOnly ? READ_FIRST_POST_HOLD_MS : 0,
+        onChannelRefused: tellRequesterInstead(chat, data, jobId),
       });
       const own = progress;
       progress = { ...own, finish: async (...args) => { finished = true; await own.finish(...args); } };
@@ -195,6 +198,7 @@ function fenceWrites(chat: Chat, store: JobStateStore, fenced: () => boolean): {
       update: async (ref, message, opts) => (fenced() ? undefined : chat.update(ref, message, opts)),
       postEphemeral: async (channel, user, message) => (fenced() ? undefined : chat.postEphemeral(channel, user, message)),
       ...(chat.upload ? { upload: async (channel: string, file: { filename: string; title: string; content: string }, opts?: { threadTs?: string }) => (fenced() ? undefined : chat.upload!(channel, file, opts)) } : {}),
+      ...(chat.respond ? { respond: async (responseUrl: string, message: ChatMessage) => (fenced() ? undefined : chat.respond!(responseUrl, message)) } : {}),
     },
     store: {
       load: (id) => store.load(id),
@@ -247,7 +251,15 @@ async function reportFailure(
     ctx.log.error({ err: e, ref }, 'job failed unexpectedly');
   }
   if (ctx.progress === SILENT_PROGRESS && !ctx.kindIsInternal) {
-    await ctx.chat.post(ctx.data.requestedBy.channel, { text: `:x: \`/dev ${ctx.data.text}\` (job ${ctx.jobId}) failed: ${message}` }).catch(() => undefined);
+    // A command typed in a thread (a mention's) is answered there, its refusal too.
+    const thread = ctx.data.requestedBy.threadTs ? { threadTs: ctx.data.requestedBy.threadTs } : undefined;
+    const text = `:x: \`/dev ${ctx.data.text}\` (job ${ctx.jobId}) failed: ${message}`;
+    await ctx.chat.post(ctx.data.requestedBy.channel, { text }, thread).catch(async (err: unknown) => {
+      // A channel that refuses devbot (not invited): the requester hears it through response_url.
+      const code = refusalCode(err);
+      const tell = code ? tellRequesterInstead(ctx.chat, ctx.data, ctx.jobId) : undefined;
+      await tell?.({ text }, code!).catch(() => undefined);
+    });
   } else {
     await ctx.progress.finish('failed', message).catch((err: unknown) => ctx.log.error({ err }, 'could not report the failure'));
   }

@@ -42,4 +42,10 @@ export interface Chat {
    * Fails with UpstreamError('slack').
    */
   publishHome?(user: string, home: HomeTab): Promise<void>;
+  /**
+   * Answers only the person who typed a slash command, through its response_url (ephemeral),
+   * which works where devbot was not invited. Optional: the console answers in place.
+   * Fails with UpstreamError('slack').
+   */
+  respond?(responseUrl: string, message: ChatMessage): Promise<void>;
 }

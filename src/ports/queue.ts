@@ -17,7 +17,7 @@ export interface JobData {
   target?: string;
   payload: Record<string, unknown>;
   /** `threadTs`: the thread the request came from (a mention's); the job's messages go there. */
-  requestedBy: { user: string; channel: string; channelName: string; threadTs?: string };
+  requestedBy: { user: string; channel: string; channelName: string; threadTs?: string; responseUrl?: string };
   environment: string;
   /** The command text as typed, for the audit trail and the progress message. */
   text: string;

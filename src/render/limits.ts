@@ -35,6 +35,20 @@ export function escapeKeepingMentions(text: string): string {
   return out + escapeMrkdwn(text.slice(last));
 }
 
+/**
+ * escapeKeepingMentions, within `max` characters once escaped: the entities (`&amp;`…) make the
+ * text longer than the renderer fitted it, and Slack counts what it receives. Cut before escaping,
+ * so no entity is split.
+ */
+export function escapeToFit(text: string, max: number = SLACK_LIMITS.messageText): string {
+  let raw = text;
+  for (;;) {
+    const escaped = escapeKeepingMentions(raw);
+    if (escaped.length <= max || raw.length <= 1) return escaped;
+    raw = truncate(raw, Math.max(1, raw.length - (escaped.length - max)), '…');
+  }
+}
+
 export function section(text: string): Block {
   return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.sectionText) } };
 }

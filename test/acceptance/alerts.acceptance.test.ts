@@ -12,6 +12,7 @@ import { startFakeSlackApi, type FakeSlackApi, type RecordedCall } from '../fake
 import { blockActionsPayload, postInteraction } from '../fakes/slack-signing.js';
 import { messageTs, postsIn, waitForText } from './support/channel-messages.js';
 import { SIGNING_SECRET, slackEnv, startShipped, type Shipped } from './support/shipped-devbot.js';
+import { userConfigYaml } from './support/user-config.js';
 import { typeCommand, type SlackPlace } from './support/slack-user.js';
 
 const alice: SlackPlace = { userId: 'U0ALICE', channelId: 'C0ALERTS', channelName: 'ops' };
@@ -26,23 +27,14 @@ describe('acceptance: alerts from devbot worker', () => {
     slack = await startFakeSlackApi();
     cluster = await startLocalCluster();
     shipped = startShipped('alerts', slackEnv(cluster.redisUrl, slack.url));
-    const config = shipped.writeConfig('devbot', `
-redis:
-  prefix: devbot
-slack:
-  port: 0
-ops:
-  workerPort: 0
-  servePort: 0
-environments:
-  prod:
-    etcd:
-      endpoints: [${cluster.etcd.endpoints.join(', ')}]
-channels:
+    const config = shipped.writeConfig('devbot', userConfigYaml({
+      name: 'alerts',
+      etcd: cluster.etcd.endpoints,
+      channels: `
   ops:
     id: C0ALERTS
-    environment: prod
-acl:
+    environment: prod`,
+      acl: `
   groups:
     sre: [U0ALICE]
   rules:
@@ -50,8 +42,8 @@ acl:
       groups: [sre]
       verbs: ['*']
       channels: [ops]
-      environments: [prod]
-`);
+      environments: [prod]`,
+    }));
     const [serve, ...workers] = await Promise.all([shipped.serve('serve', config), shipped.worker('worker-1', config), shipped.worker('worker-2', config)]);
     serveUrl = serve.url;
     // Timed cases start once an evaluation has run (as in a deployment that has been up a while):

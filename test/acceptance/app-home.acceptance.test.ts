@@ -13,6 +13,7 @@ import { startFakeSlackApi, type FakeSlackApi, type RecordedCall } from '../fake
 import { eventCallbackBody, postEvent } from '../fakes/slack-signing.js';
 import { waitForText } from './support/channel-messages.js';
 import { SIGNING_SECRET, slackEnv, startShipped, type Shipped } from './support/shipped-devbot.js';
+import { userConfigYaml } from './support/user-config.js';
 import { typeCommand, type SlackPlace } from './support/slack-user.js';
 
 const ann: SlackPlace = { userId: 'U0ANN', channelId: 'C0OPS', channelName: 'ops' };
@@ -46,41 +47,30 @@ describe('acceptance: the App Home tab', () => {
       candidate!.once('exit', (code) => reject(new Error(`etcdctl elect exited with ${code}`)));
     });
     shipped = startShipped('app-home', slackEnv(inject('redisUrl'), slack.url));
-    const config = shipped.writeConfig('devbot', `
-slack:
-  port: 0
-redis:
-  prefix: acceptance-home-${randomBytes(3).toString('hex')}
-jobs:
-  queue: acceptance-home-${randomBytes(3).toString('hex')}
-ops:
-  workerPort: 0
-  servePort: 0
-environments:
-  prod:
-    etcd:
-      endpoints: [${endpoints.join(', ')}]
+    const config = shipped.writeConfig('devbot', userConfigYaml({
+      name: 'home',
+      etcd: endpoints,
+      prod: `
     databases:
-      postgres: { electionPrefix: ${ELECTION}, candidates: 1 }
-channels:
+      postgres: { electionPrefix: ${ELECTION}, candidates: 1 }`,
+      channels: `
   ops:
     id: ${ann.channelId}
-    environment: prod
-alerts:
-  intervalMs: 500
-  rules:
-    database-no-leader: { forMs: 0 }
-acl:
+    environment: prod`,
+      acl: `
   rules:
     - name: sre-oncall
       usergroups: ['@sre-oncall']
       verbs: [status, failover]
       channels: [ops]
-      environments: [prod]
-`);
-    const serve = await shipped.serve('serve', config);
-    serveUrl = serve.url;
-    await shipped.worker('worker', config);
+      environments: [prod]`,
+      more: `
+alerts:
+  intervalMs: 500
+  rules:
+    database-no-leader: { forMs: 0 }`,
+    }));
+    serveUrl = await shipped.serveAndWorker(config);
   });
 
   afterAll(async () => {

@@ -9,6 +9,7 @@ import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack-api.js';
 import { startReplaceWorld, type ReplaceWorld } from '../harness/replace-world.js';
 import { blockActionsPayload, postInteraction } from '../fakes/slack-signing.js';
 import { SIGNING_SECRET, slackEnv, startShipped, type Shipped } from './support/shipped-devbot.js';
+import { userConfigYaml } from './support/user-config.js';
 import { typeCommand, type SlackPlace } from './support/slack-user.js';
 
 const alice: SlackPlace = { userId: 'U0ALICE', channelId: 'C0OPS', channelName: 'ops' };
@@ -23,22 +24,10 @@ describe('acceptance: /dev replace of a worker through devbot serve and devbot w
     slack = await startFakeSlackApi();
     world = await startReplaceWorld({ stackName: 'devbot-prod' });
     shipped = startShipped('machine-replace', { ...slackEnv(inject('redisUrl'), slack.url), ...world.awsEnv });
-    const config = shipped.writeConfig('devbot', `
-slack:
-  port: 0
-redis:
-  prefix: acceptance-machine-replace
-jobs:
-  queue: acceptance-machine-replace
-ops:
-  workerPort: 0
-  servePort: 0
-alerts:
-  enabled: false
-environments:
-  prod:
-    etcd:
-      endpoints: [${inject('etcd').endpoints.join(', ')}]
+    const config = shipped.writeConfig('devbot', userConfigYaml({
+      name: 'machine-replace',
+      etcd: inject('etcd').endpoints,
+      prod: `
     fleet:
       url: ${world.fleet.url}
     aws:
@@ -46,19 +35,18 @@ environments:
       imageId: ami-0123456789abcdef0
       sshCidr: 203.0.113.0/24
       pollIntervalMs: 200
-      etcd: { discoveryUrl: "https://discovery.etcd.io/3e86b59982e49066c5d813af1c2e2579" }
-channels:
-  ops:
-    id: C0OPS
-    environment: prod
-acl:
+      etcd: { discoveryUrl: "https://discovery.etcd.io/3e86b59982e49066c5d813af1c2e2579" }`,
+      acl: `
   rules:
     - name: sre
       users: [U0ALICE]
       verbs: [replace, machines]
       channels: [ops]
-      environments: [prod]
-`);
+      environments: [prod]`,
+      more: `
+alerts:
+  enabled: false`,
+    }));
     const [serve] = await Promise.all([shipped.serve('serve', config), shipped.worker('worker', config)]);
     serveUrl = serve.url;
   }, 60_000);

@@ -9,6 +9,7 @@ import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack-api.js';
 import { eventCallbackBody, postEvent } from '../fakes/slack-signing.js';
 import { messageTs, waitForText } from './support/channel-messages.js';
 import { SIGNING_SECRET, slackEnv, startShipped, type Shipped } from './support/shipped-devbot.js';
+import { userConfigYaml } from './support/user-config.js';
 
 let seq = 0;
 const newTs = () => `${Math.floor(Date.now() / 1000)}.${String(++seq).padStart(6, '0')}`;
@@ -21,25 +22,10 @@ describe('acceptance: @devbot mentions and DMs through devbot serve and devbot w
   beforeAll(async () => {
     slack = await startFakeSlackApi();
     shipped = startShipped('mentions', slackEnv(inject('redisUrl'), slack.url));
-    const config = shipped.writeConfig('devbot', `
-slack:
-  port: 0
-redis:
-  prefix: acceptance-mentions-${randomBytes(3).toString('hex')}
-jobs:
-  queue: acceptance-mentions-${randomBytes(3).toString('hex')}
-ops:
-  workerPort: 0
-  servePort: 0
-environments:
-  prod:
-    etcd:
-      endpoints: [${inject('etcd').endpoints.join(', ')}]
-channels:
-  ops:
-    id: C0OPS
-    environment: prod
-acl:
+    const config = shipped.writeConfig('devbot', userConfigYaml({
+      name: 'mentions',
+      etcd: inject('etcd').endpoints,
+      acl: `
   rules:
     - name: alice-also-in-dms
       users: [U0ALICE]
@@ -50,11 +36,9 @@ acl:
       users: [U0CAROL]
       verbs: [status]
       channels: [ops]
-      environments: [prod]
-`);
-    const serve = await shipped.serve('serve', config);
-    serveUrl = serve.url;
-    await shipped.worker('worker', config);
+      environments: [prod]`,
+    }));
+    serveUrl = await shipped.serveAndWorker(config);
   });
 
   afterAll(async () => {

@@ -5,14 +5,15 @@
  * alert's thread, waits out the grace period, restarts the unit at fleet and says how it went. The
  * kill switch is typed as a slash command and stops the next one. Slack and fleet at the wire only.
  */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startFleetFake, type FleetFake } from '../../tools/fleet-fake/index.js';
 import { waitFor } from '../../tools/local-cluster/wait-for.js';
 import { startFakeSlackApi, type FakeSlackApi, type RecordedCall } from '../fakes/slack-api.js';
-import { blockActionsPayload, postInteraction } from '../fakes/slack-signing.js';
+import { blockActionsPayload, eventCallbackBody, postEvent, postInteraction } from '../fakes/slack-signing.js';
 import { waitForText } from './support/channel-messages.js';
 import { SIGNING_SECRET, slackEnv, startShipped, type Shipped } from './support/shipped-devbot.js';
+import { userConfigYaml } from './support/user-config.js';
 import { typeCommand, type SlackPlace } from './support/slack-user.js';
 
 const alice: SlackPlace = { userId: 'U0ALICE', channelId: 'C0OPS', channelName: 'ops' };
@@ -32,34 +33,21 @@ describe('acceptance: auto-remediation from devbot worker', () => {
     });
     slack = await startFakeSlackApi();
     shipped = startShipped('remediation', slackEnv(inject('redisUrl'), slack.url));
-    const config = shipped.writeConfig('devbot', `
-slack:
-  port: 0
-redis:
-  prefix: acceptance-remediation-${randomBytes(3).toString('hex')}
-jobs:
-  queue: acceptance-remediation-${randomBytes(3).toString('hex')}
-ops:
-  workerPort: 0
-  servePort: 0
-environments:
-  prod:
-    etcd:
-      endpoints: [${inject('etcd').endpoints.join(', ')}]
+    const config = shipped.writeConfig('devbot', userConfigYaml({
+      name: 'remediation',
+      etcd: inject('etcd').endpoints,
+      prod: `
     fleet:
       url: ${fleet.url}
-      pollMs: 50
-channels:
-  ops:
-    id: C0OPS
-    environment: prod
-acl:
+      pollMs: 50`,
+      acl: `
   rules:
     - name: oncall
       users: [U0ALICE]
       verbs: ['*']
       channels: [ops]
-      environments: [prod]
+      environments: [prod]`,
+      more: `
 alerts:
   intervalMs: 500
   rules:
@@ -70,11 +58,9 @@ alerts:
       forMs: 0
       remediate: { action: replace, after: 1s, grace: 10m }
   remediation:
-    maxPerHour: 5
-`);
-    const serve = await shipped.serve('serve', config);
-    serveUrl = serve.url;
-    await shipped.worker('worker', config);
+    maxPerHour: 5`,
+    }));
+    serveUrl = await shipped.serveAndWorker(config);
   });
 
   afterAll(async () => {
@@ -121,11 +107,12 @@ alerts:
     await waitFor('paused.service active', () => fleet.states().find((s) => s.name === 'paused.service')?.systemdActiveState === 'active', { timeoutMs: 10_000 });
   });
 
-  it('Cancel on the announcement, clicked in Slack during the grace period: nothing is done, and the thread says who stopped it', async () => {
+  it('Cancel on the announcement, clicked in Slack during the grace period: nothing is done, and the thread says who stopped it; `@devbot replace` in the alert’s thread runs its Replace command', async () => {
     const gone = fleet.machines[1]!;
+    const goneIp = gone.ip.replace(/\./g, '\\.'); // the alert's Replace names the machine by the IP it had
     fleet.removeMachine(gone.id);
     const alert = await waitForText(slack, 'C0OPS', new RegExp(`^CRITICAL: machine ${gone.id.slice(0, 8)} .* left fleet in prod`), 20_000);
-    const announcement = await inThread(alert.ts, new RegExp(`devbot will run /dev replace ${gone.id} --env prod \\(Replace machine\\) at .* in 10 min, unless someone presses Cancel`), 20_000);
+    const announcement = await inThread(alert.ts, new RegExp(`devbot will run /dev replace ${goneIp} --env prod \\(Replace machine\\) at .* in 10 min, unless someone presses Cancel`), 20_000);
     const cancel = (JSON.stringify(announcement.params['blocks']).match(/"action_id":"devbot_remediation_cancel","value":"([^"]+)"/) ?? [])[1]!;
     const click = (userId: string) =>
       postInteraction(serveUrl, SIGNING_SECRET, blockActionsPayload({ userId, channelId: 'C0OPS', channelName: 'ops', actionId: 'devbot_remediation_cancel', value: cancel, messageTs: announcement.ts, responseUrl: slack.responseUrl(`cancel-${userId}`) }));
@@ -139,6 +126,14 @@ alerts:
     const report = await Promise.any([slack.waitForCall('chat.postMessage', isReport, 30_000), slack.waitForCall('chat.update', isReport, 30_000)]);
     // The status report shows remediation, with nothing in progress once it was cancelled.
     expect(JSON.stringify(report.params)).toMatch(/\*remediation\* — on, nothing in progress/);
-    expect(await typeCommand(serveUrl, alice, `audit --target ${gone.id}`)).not.toMatch(/devbot \(auto\)[^\n]*replace/);
+    expect(await typeCommand(serveUrl, alice, `audit --target ${gone.ip}`)).not.toMatch(/devbot \(auto\)[^\n]*replace/);
+
+    // `@devbot replace` typed in the alert's thread runs the alert's own Replace command: the
+    // answer, in that thread, names this machine (prod has no AWS here, so its preview is refused, in that thread too).
+    const mention = await postEvent(serveUrl, SIGNING_SECRET, eventCallbackBody({ type: 'app_mention', user: 'U0ALICE', channel: 'C0OPS', ts: `${Math.floor(Date.now() / 1000)}.000001`, thread_ts: alert.ts, text: '<@U0DEVBOT> replace', client_msg_id: randomUUID() }));
+    expect(mention.status).toBe(200);
+    await inThread(alert.ts, new RegExp(`^Preparing a preview of \`/dev replace ${goneIp} --env prod\``), 10_000);
+    // Refused in the same thread: a command typed in a thread is answered there, failure included.
+    await inThread(alert.ts, new RegExp(`^:x: \`/dev replace ${goneIp} --env prod\` \\(job [\\w-]+\\) failed: AWS is not configured for prod`), 20_000);
   });
 });

@@ -5,7 +5,6 @@
  * addresses, placed by the fleet fake; Slack at the wire (signed slash commands in, the Web API
  * fake out, files through files.getUploadURLExternal / files.completeUploadExternal).
  */
-import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -14,6 +13,7 @@ import { startFakeSlackApi, type FakeSlackApi, type RecordedCall } from '../fake
 import { postSlashCommand } from '../fakes/slack-signing.js';
 import { startSshd, type Sshd } from '../harness/sshd.js';
 import { SIGNING_SECRET, slackEnv, startShipped, type Shipped } from './support/shipped-devbot.js';
+import { userConfigYaml } from './support/user-config.js';
 
 /** `journalctl -u UNIT -n N …`: N numbered lines naming the machine and the unit. */
 const JOURNALCTL = `#!/bin/sh
@@ -55,22 +55,10 @@ describe('acceptance: /dev logs and /dev exec through devbot serve and devbot wo
     shipped = startShipped('remote', slackEnv(inject('redisUrl'), slack.url));
     const catalog = join(shipped.group.dir, 'services.yaml');
     writeFileSync(catalog, 'services:\n  web: { image: team/web, version: "1", instances: 1 }\n');
-    const config = shipped.writeConfig('devbot', `
-slack:
-  port: 0
-redis:
-  prefix: acceptance-remote-${randomBytes(3).toString('hex')}
-jobs:
-  queue: acceptance-remote-${randomBytes(3).toString('hex')}
-ops:
-  workerPort: 0
-  servePort: 0
-alerts:
-  enabled: false
-environments:
-  prod:
-    etcd:
-      endpoints: [${inject('etcd').endpoints.join(', ')}]
+    const config = shipped.writeConfig('devbot', userConfigYaml({
+      name: 'remote',
+      etcd: inject('etcd').endpoints,
+      prod: `
     fleet:
       url: ${fleet.url}
       catalog: ${catalog}
@@ -82,22 +70,19 @@ environments:
         127.0.0.2: ${sshd.hostKey}
         127.0.0.3: ${sshd.hostKey}
       exec:
-        disk: { argv: [df, -h] }
-channels:
-  ops:
-    id: C0OPS
-    environment: prod
-acl:
+        disk: { argv: [df, -h] }`,
+      acl: `
   rules:
     - name: oncall
       users: [U0ALICE]
       verbs: [logs, exec]
       channels: [ops]
-      environments: [prod]
-`);
-    const serve = await shipped.serve('serve', config);
-    serveUrl = serve.url;
-    await shipped.worker('worker', config, { DEVBOT_SSH_KEY: sshd.clientKey });
+      environments: [prod]`,
+      more: `
+alerts:
+  enabled: false`,
+    }));
+    serveUrl = await shipped.serveAndWorker(config, { DEVBOT_SSH_KEY: sshd.clientKey });
   });
 
   afterAll(async () => {

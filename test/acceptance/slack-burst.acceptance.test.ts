@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startFakeSlackApi, type FakeSlackApi, type RecordedCall } from '../fakes/slack-api.js';
 import { messageTs } from './support/channel-messages.js';
 import { slackEnv, startShipped, type Shipped } from './support/shipped-devbot.js';
+import { userConfigYaml } from './support/user-config.js';
 import { queuedJobId, typeCommand, type SlackPlace } from './support/slack-user.js';
 
 const alice: SlackPlace = { userId: 'U0ALICE', channelId: 'C0BURST', channelName: 'burst' };
+const aliceElsewhere: SlackPlace = { userId: 'U0ALICE', channelId: 'C0QUIET', channelName: 'quiet' };
 const COMMANDS = 30;
 
 describe('acceptance: a burst of /dev status against a Slack that rate-limits', () => {
@@ -19,36 +21,27 @@ describe('acceptance: a burst of /dev status against a Slack that rate-limits', 
 
   beforeAll(async () => {
     slack = await startFakeSlackApi({ strict: true });
-    const prefix = `acceptance-burst-${process.pid}-${Date.now()}`;
     shipped = startShipped('burst', slackEnv(inject('redisUrl'), slack.url));
-    const config = shipped.writeConfig('devbot', `
-slack:
-  port: 0
-redis:
-  prefix: ${prefix}
-jobs:
-  queue: ${prefix}
-ops:
-  workerPort: 0
-  servePort: 0
-environments:
-  prod:
-    etcd:
-      endpoints: [${inject('etcd').endpoints.join(', ')}]
-channels:
+    const config = shipped.writeConfig('devbot', userConfigYaml({
+      name: 'burst',
+      etcd: inject('etcd').endpoints,
+      channels: `
   burst:
     id: C0BURST
     environment: prod
-acl:
+  quiet:
+    id: C0QUIET
+    environment: prod`,
+      acl: `
   groups:
     sre: [U0ALICE]
   rules:
     - name: sre-status
       groups: [sre]
       verbs: [status]
-      channels: [burst]
-      environments: [prod]
-`);
+      channels: [burst, quiet]
+      environments: [prod]`,
+    }));
     const [serve] = await Promise.all([shipped.serve('serve', config), shipped.worker('worker-a', config), shipped.worker('worker-b', config)]);
     serveUrl = serve.url;
   });
@@ -58,19 +51,29 @@ acl:
     await slack?.close();
   });
 
-  it(`${COMMANDS} concurrent /dev status in one channel: every report lands, and no call drew a 429`, async () => {
+  it(`${COMMANDS} concurrent /dev status in one channel: every report lands, no call drew a 429, and a command sent meanwhile hears Slack is busy`, async () => {
+    // Nothing waits for Slack yet: the plain ack.
+    expect(await typeCommand(serveUrl, aliceElsewhere, 'status')).toMatch(/^Queued as job [\w-]+\.$/);
     const started = Date.now();
     const acks = await Promise.all(Array.from({ length: COMMANDS }, () => typeCommand(serveUrl, alice, 'status')));
     const jobs = acks.map(queuedJobId);
     expect(jobs.every(Boolean)).toBe(true);
     expect(new Set(jobs).size).toBe(COMMANDS);
 
+    // The channel's burst of posts is spent (5, then one a second) while 8 jobs run at once: their
+    // reports wait in the budget, and one more command here is told so, with the wait.
+    const okPosts = (c: RecordedCall) => c.params['channel'] === alice.channelId && c.status === 200;
+    await slack.waitForCall('chat.postMessage', () => slack.callsTo('chat.postMessage').filter(okPosts).length >= 7, 60_000);
+    const busyAck = await typeCommand(serveUrl, alice, 'status');
+    expect(busyAck).toMatch(/^Queued as job [\w-]+\. Slack is busy in this channel: the report will follow in about \d+ s\.$/);
+    const total = COMMANDS + 1;
+
     // A report is a message in the channel whose text (posted or edited in) shows the quorum.
     const reports = new Set<string>();
     const isReport = (c: RecordedCall) => c.params['channel'] === alice.channelId && c.status === 200 && /quorum/i.test(String(c.params['text']));
     const allLanded = (c: RecordedCall) => {
       if (isReport(c)) reports.add(messageTs(c) ?? '');
-      return reports.size >= COMMANDS;
+      return reports.size >= total;
     };
     await Promise.any([slack.waitForCall('chat.postMessage', allLanded, 150_000), slack.waitForCall('chat.update', allLanded, 150_000)]);
     const lastReportAt = Date.now() - started;
@@ -78,8 +81,8 @@ acl:
     const inChannel = slack.calls.filter((c) => c.params['channel'] === alice.channelId);
     const posts = inChannel.filter((c) => c.method === 'chat.postMessage' && c.status === 200).length;
     expect(slack.calls.filter((c) => c.status === 429)).toEqual([]);
-    expect(reports.size).toBe(COMMANDS);
+    expect(reports.size).toBe(total);
     // The per-channel limit sets a floor: a burst of 6, then one post a second.
-    console.info(`slack burst: ${COMMANDS} reports, ${posts} posts in the channel, floor ${Math.max(0, posts - 6)} s, last report after ${(lastReportAt / 1000).toFixed(1)} s`);
+    console.info(`slack burst: ${total} reports, ${posts} posts in the channel, floor ${Math.max(0, posts - 6)} s, last report after ${(lastReportAt / 1000).toFixed(1)} s`);
   }, 180_000);
 });

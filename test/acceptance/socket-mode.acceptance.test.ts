@@ -13,6 +13,7 @@ import { SOCKET_ACK_DEADLINE_MS, startSocketModeFake, type Envelope, type SendOp
 import { freePorts } from '../../tools/local-cluster/free-port.js';
 import { messageTs, waitForText } from './support/channel-messages.js';
 import { slackEnv, startShipped, type Shipped } from './support/shipped-devbot.js';
+import { userConfigYaml } from './support/user-config.js';
 import type { DevbotProcess } from '../harness/devbot-processes.js';
 import type { SlackPlace } from './support/slack-user.js';
 
@@ -52,33 +53,25 @@ describe('acceptance: Socket Mode through devbot serve and devbot worker', () =>
     const env: Record<string, string> = { ...slackEnv(inject('redisUrl'), slack.url), DEVBOT_SLACK_APP_TOKEN: APP_TOKEN };
     delete env['DEVBOT_SLACK_SIGNING_SECRET'];
     shipped = startShipped('socket-mode', env);
-    const unique = randomBytes(3).toString('hex');
-    const config = shipped.writeConfig('devbot', `
-slack:
-  port: 0
-redis:
-  prefix: acceptance-socket-${unique}
-jobs:
-  queue: acceptance-socket-${unique}
-ops:
-  workerPort: 0
-  servePort: 0
-environments:
+    const config = shipped.writeConfig('devbot', userConfigYaml({
+      name: 'socket',
+      etcd: inject('etcd').endpoints,
+      environments: `
   prod:
     etcd:
       endpoints: [${inject('etcd').endpoints.join(', ')}]
   lab:
     etcd:
       # Nothing listens here: lab's etcd is down, so its alert fires with a Status button.
-      endpoints: [http://127.0.0.1:${(await freePorts(1))[0]}]
-channels:
+      endpoints: [http://127.0.0.1:${(await freePorts(1))[0]}]`,
+      channels: `
   ops:
     id: C0OPS
     environment: prod
   lab:
     id: C0LAB
-    environment: lab
-acl:
+    environment: lab`,
+      acl: `
   groups:
     sre: [U0ALICE]
   rules:
@@ -86,8 +79,8 @@ acl:
       groups: [sre]
       verbs: ['*']
       channels: [ops, lab]
-      environments: [prod, lab]
-`);
+      environments: [prod, lab]`,
+    }));
     serve = await shipped.serve('serve', config);
     await shipped.worker('worker', config);
   });

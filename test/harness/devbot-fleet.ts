@@ -18,6 +18,13 @@ import { uniqueName } from './unique.js';
 export const CHANNEL = 'C_OPS';
 const SECRET = 'fleet-signing-secret';
 
+/** A Slack channel of the fleet's workspace, mapped to the `local` environment. */
+export interface FleetChannel {
+  id: string;
+  name: string;
+}
+const OPS: FleetChannel = { id: CHANNEL, name: 'ops' };
+
 export interface FleetOptions {
   label: string;
   /** The Redis to use, or 'own' for a dedicated one (AOF on, fsync always) that the test may restart. */
@@ -32,6 +39,14 @@ export interface FleetOptions {
    * limits and the soak posts faster than Slack takes; a test of the budget itself asks for 'shared'.
    */
   rateBudget?: 'shared' | 'off';
+  /**
+   * The Web API fake refuses as Slack does (rate limits with 429 + Retry-After, Block Kit limits,
+   * msg_too_long, not_in_channel outside `channels`, response_url's 5 uses): see
+   * test/fakes/slack-api.ts. With it, slack.rateBudget defaults to 'shared', devbot's own default.
+   */
+  strict?: boolean;
+  /** The channels devbot is set up in and the bot was invited to (default: #ops, `CHANNEL`). */
+  channels?: FleetChannel[];
 }
 
 export interface Fleet {
@@ -50,10 +65,20 @@ export interface Fleet {
   startWorker(name: string): Promise<DevbotProcess>;
   /** Resolves once `count` workers are connected to the queue (BullMQ's client list). */
   waitForWorkers(count: number, timeoutMs?: number): Promise<void>;
-  /** POSTs a signed `/dev <text>` as U_ALICE (or `user`) in #ops to a serve process. */
-  command(serve: DevbotProcess, text: string, opts: { triggerId: string; retryNum?: number; user?: string }): Promise<{ status: number; body: string }>;
-  /** Top-level messages (not thread replies) posted for `jobId`. */
+  /** POSTs a signed `/dev <text>` as U_ALICE (or `user`) in #ops (or `channel`) to a serve process. */
+  command(serve: DevbotProcess, text: string, opts: { triggerId: string; retryNum?: number; user?: string; channel?: FleetChannel }): Promise<{ status: number; body: string }>;
+  /** The fleet's channels (`channels` of the options, or #ops alone). */
+  channels: FleetChannel[];
+  /**
+   * Top-level messages (not thread replies) Slack took for `jobId`, in any of the fleet's channels;
+   * a post refused (429, not_in_channel…) made no message.
+   */
   jobMessages(jobId: string): RecordedCall[];
+  /**
+   * Every Web API answer a user would notice as a refusal: an HTTP 429, or `ok: false` (for
+   * example invalid_blocks, msg_too_long, not_in_channel), as `method status error` lines.
+   */
+  slackRefusals(): string[];
   /** Waits for the job's message to be updated to its final state; returns that update. */
   finalUpdate(jobId: string, outcome: 'succeeded' | 'failed' | 'cancelled', timeoutMs?: number): Promise<RecordedCall>;
   /** Every event of the job's runs, in the order they happened. */
@@ -114,23 +139,24 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     if (!ownRedis) throw new Error("this fleet uses a shared Redis; start it with redis: 'own' to restart Redis");
     return ownRedis;
   };
-  const fake = await startFakeSlackApi();
+  const channels = opts.channels ?? [OPS];
+  // The bot was invited to the fleet's channels, as a workspace admin would do when setting it up.
+  const fake = await startFakeSlackApi(opts.strict ? { strict: true, memberChannels: channels.map((c) => c.id) } : {});
   const prefix = uniqueName(opts.label);
   const queueName = uniqueName('q');
   const configFile = join(group.dir, 'devbot.yaml');
-  // The fleet's Web API fake has no limits and the soak posts ~5 messages/s into one channel,
-  // more than Slack takes: the rate budget is exercised against the strict fake instead
-  // (test/integration/slack-rate-budget.test.ts, test/acceptance/slack-burst.acceptance.test.ts).
+  // Without `strict` the Web API fake has no limits, so the budget is off unless asked for; with
+  // it, devbot's default (shared) keeps the fleet under Slack's limits as in production.
   writeFileSync(configFile, `
-slack: { port: 0, rateBudget: '${opts.rateBudget ?? 'off'}' }
+slack: { port: 0, rateBudget: '${opts.rateBudget ?? (opts.strict ? 'shared' : 'off')}' }
 jobs: { concurrency: ${opts.concurrency ?? 2} }
 environments:
   local: { etcd: { endpoints: [${opts.etcdEndpoints.join(', ')}] } }
 channels:
-  ops: { id: ${CHANNEL}, environment: local }
+${channels.map((c) => `  ${c.name}: { id: ${c.id}, environment: local }`).join('\n')}
 acl:
   rules:
-    - { name: alice-ops, users: [U_ALICE${(opts.extraUsers ?? []).map((u) => `, ${u}`).join('')}], verbs: [deploy, status, jobs, locks], channels: [ops], environments: [local] }
+    - { name: alice-ops, users: [U_ALICE${(opts.extraUsers ?? []).map((u) => `, ${u}`).join('')}], verbs: [deploy, status, jobs, locks], channels: [${channels.map((c) => c.name).join(', ')}], environments: [local] }
 `);
   const env = {
     DEVBOT_CONFIG: configFile,
@@ -151,7 +177,8 @@ acl:
   redis.on('error', () => {});
   const watched = await watchEvents(redisUrl, prefix);
 
-  const isTopLevel = (c: RecordedCall) => c.params['channel'] === CHANNEL && c.params['thread_ts'] === undefined;
+  const channelIds = new Set(channels.map((c) => c.id));
+  const isTopLevel = (c: RecordedCall) => channelIds.has(String(c.params['channel'])) && c.params['thread_ts'] === undefined;
   return {
     group,
     fake,
@@ -168,14 +195,16 @@ acl:
     async waitForWorkers(count, timeoutMs = 20_000) {
       await waitFor(`${count} workers to connect`, async () => (await queue.counts().catch(() => ({ workers: -1 }))).workers >= count, { timeoutMs, intervalMs: 50 });
     },
-    async command(serve, text, { triggerId, retryNum, user }) {
+    async command(serve, text, { triggerId, retryNum, user, channel = channels[0]! }) {
       return postSlashCommand(`http://127.0.0.1:${serve.port}/slack/events`, SECRET, {
-        text, user_id: user ?? 'U_ALICE', channel_id: CHANNEL, channel_name: 'ops', trigger_id: triggerId, response_url: fake.responseUrl(triggerId),
+        text, user_id: user ?? 'U_ALICE', channel_id: channel.id, channel_name: channel.name, trigger_id: triggerId, response_url: fake.responseUrl(triggerId),
       }, { retryNum });
     },
-    jobMessages: (jobId) => fake.callsTo('chat.postMessage').filter((c) => isTopLevel(c) && String(c.params['text']).includes(`job ${jobId}`)),
+    channels,
+    jobMessages: (jobId) => fake.callsTo('chat.postMessage').filter((c) => c.ts !== undefined && isTopLevel(c) && String(c.params['text']).includes(`job ${jobId}`)),
+    slackRefusals: () => fake.calls.filter((c) => c.status !== 200 || c.error !== undefined).map((c) => `${c.method} ${c.status} ${c.error ?? ''}`.trim()),
     finalUpdate: (jobId, outcome, timeoutMs = 20_000) =>
-      fake.waitForCall('chat.update', (c) => c.params['channel'] === CHANNEL && String(c.params['text']).includes(`job ${jobId}`) && String(c.params['text']).includes(` — ${outcome} (`), timeoutMs),
+      fake.waitForCall('chat.update', (c) => channelIds.has(String(c.params['channel'])) && String(c.params['text']).includes(`job ${jobId}`) && String(c.params['text']).includes(` — ${outcome} (`), timeoutMs),
     eventLog: async (jobId) =>
       Object.values(await redis.hgetall(scriptKeys.log(prefix, jobId))).map((raw) => JSON.parse(raw) as ScriptEvent).sort((a, b) => a.at - b.at),
     async stepCounts(jobId, steps) {

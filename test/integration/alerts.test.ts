@@ -50,6 +50,13 @@ alerts:
 
   afterEach(async () => {
     await restoreCluster();
+    // The next case starts from no open alert: one still firing (a member that came back last) would
+    // turn its alert into an update of that message instead of a new one.
+    const deadline = Date.now() + 20_000;
+    while ((await deps.alertStore.load()).some((a) => a.status !== 'resolved')) {
+      if (Date.now() > deadline) throw new Error(`alerts still open after the cluster was restored: ${JSON.stringify((await deps.alertStore.load()).filter((a) => a.status !== 'resolved').map((a) => a.key))}`);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // polling the store: no event to wait on
+    }
   });
 
   afterAll(async () => {
@@ -80,8 +87,10 @@ alerts:
     await startMembers(['e2', 'e3']);
     const resolved = await resolvedAfter(restartedAt, /lost quorum/);
     expect(resolved.receivedAt - restartedAt).toBeLessThan(5000);
-    expect(posts(killedAt, /quorum/)).toHaveLength(1); // no second message: the first one was updated
-    expect(posts(killedAt, /unreachable/).filter((c) => /^WARNING/.test(String(c.params['text'])))).toHaveLength(0);
+    expect(posts(killedAt, /lost quorum/)).toHaveLength(1); // no second message: the first one was updated
+    // While quorum was lost its alert named the members: no member warning beside it. (After the
+    // restart, a member that comes back a moment after the other is rightly warned about.)
+    expect(posts(killedAt, /unreachable/).filter((c) => c.receivedAt < restartedAt && /^WARNING/.test(String(c.params['text'])))).toHaveLength(0);
   });
 
   it('kill 1 member: a member-down warning and no quorum alert', async () => {

@@ -6,6 +6,7 @@
  */
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createPromMetrics } from '../../src/adapters/metrics/prom-metrics.js';
 import { connectRedis } from '../../src/adapters/redis/connect-redis.js';
 import { createRateBudget, type RateBudget } from '../../src/adapters/slack/rate-budget.js';
 import { createSlackChat } from '../../src/adapters/slack/slack-chat.js';
@@ -13,6 +14,7 @@ import { createWebClient } from '../../src/adapters/slack/web-client.js';
 import { silentLogger } from '../../src/log.js';
 import { freePorts } from '../../tools/local-cluster/free-port.js';
 import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack-api.js';
+import { promSample } from '../harness/prom-text.js';
 import { uniqueName } from '../harness/unique.js';
 import { startOwnRedis, type OwnRedis } from '../reliability/own-redis.js';
 
@@ -68,13 +70,18 @@ describe('Slack rate budget when Redis is lost', () => {
     expect(Date.now() - killedAt).toBeLessThan(5_000);
   }, 20_000);
 
-  it('after a Redis restart the budget uses Redis again', async () => {
+  it('after a Redis restart the budget uses Redis again, and /metrics shows when it did not', async () => {
     redis = await startOwnRedis();
     const prefix = uniqueName('budget-back');
-    budget = createRateBudget({ redis: connectRedis(redis.url, 'producer', { commandTimeoutMs: 1500 }), prefix, log });
+    const metrics = createPromMetrics();
+    const shared = async () => promSample(await metrics.render(), 'devbot_slack_budget_shared');
+    budget = createRateBudget({ redis: connectRedis(redis.url, 'producer', { commandTimeoutMs: 1500 }), prefix, log, metrics });
     const b = budget;
     await b.run('chat.postEphemeral', { channel: 'C1', priority: 5 }, async () => undefined);
+    expect(await shared()).toBe(1);
     await redis.kill();
+    // Degraded to the local budget: an operator sees it.
+    await expect.poll(shared, { timeout: 10_000 }).toBe(0);
     // Down: the call goes out all the same.
     await expect(b.run('chat.postEphemeral', { channel: 'C1', priority: 5 }, async () => 'sent while down')).resolves.toBe('sent while down');
     await redis.restart();
@@ -87,6 +94,7 @@ describe('Slack rate budget when Redis is lost', () => {
           return (await check.keys(`*${prefix}:slack:chat.update*`)).length;
         }, { timeout: 15_000, interval: 250 })
         .toBeGreaterThan(0);
+      expect(await shared()).toBe(1);
     } finally {
       check.disconnect();
     }

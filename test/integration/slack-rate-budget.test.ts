@@ -2,17 +2,22 @@
  * The workspace's Slack rate budget (bottleneck clustered on the run's Redis) over the real Slack
  * adapter against the strict fake of the Web API: replicas share one budget, a 429 pauses all of
  * them, final states go before progress, waiting updates of one message collapse to the newest,
- * and blocks Slack refuses fall back to text.
+ * and blocks Slack refuses fall back to text. Operators see all of it on /metrics.
  */
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { createOpsRoutes } from '../../src/adapters/http/ops-routes.js';
+import { startRoutesServer } from '../../src/adapters/http/routes-server.js';
+import { createPromMetrics } from '../../src/adapters/metrics/prom-metrics.js';
 import { createRateBudget, type RateBudget } from '../../src/adapters/slack/rate-budget.js';
+import { createRateBudgetView } from '../../src/adapters/slack/rate-budget-view.js';
 import { createSlackChat } from '../../src/adapters/slack/slack-chat.js';
 import { createWebClient } from '../../src/adapters/slack/web-client.js';
 import { silentLogger } from '../../src/log.js';
 import { noMetrics, type Metrics } from '../../src/ports/metrics.js';
 import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack-api.js';
+import { promSample as sample } from '../harness/prom-text.js';
 import { uniqueName } from '../harness/unique.js';
 
 const log = silentLogger();
@@ -32,10 +37,10 @@ describe('Slack rate budget shared in Redis', () => {
     await fake?.close();
   });
 
-  async function budgetFor(prefix: string, limits?: Parameters<typeof createRateBudget>[0]['limits']): Promise<RateBudget> {
+  async function budgetFor(prefix: string, limits?: Parameters<typeof createRateBudget>[0]['limits'], metrics: Metrics = noMetrics): Promise<RateBudget> {
     const redis = new Redis(inject('redisUrl'));
     await new Promise((resolve) => redis.once('ready', resolve));
-    const budget = createRateBudget({ redis, prefix, log, ...(limits ? { limits } : {}) });
+    const budget = createRateBudget({ redis, prefix, log, metrics, ...(limits ? { limits } : {}) });
     budgets.push(budget);
     return budget;
   }
@@ -112,5 +117,82 @@ describe('Slack rate budget shared in Redis', () => {
     expect(calls[1]?.params['blocks']).toBeUndefined();
     expect(calls[1]?.params['text']).toBe('the report, as text');
     expect(rejected).toEqual(['chat.postMessage invalid_blocks']);
+  });
+
+  it('/metrics shows the budget at work: calls sent and their waits, waiting by priority, a 429 and its backoff, superseded updates, shared', async () => {
+    const metrics = createPromMetrics();
+    const server = await startRoutesServer({ routes: createOpsRoutes({ checks: { redis: async () => undefined }, metrics }), port: 0 });
+    const scrape = async () => (await fetch(`http://127.0.0.1:${server.port}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+    try {
+      const limits = { 'chat.postMessage': { burst: 2, everyMs: 500 }, 'chat.update': { burst: 1, everyMs: 500 } };
+      const chat = chatFor(await budgetFor(uniqueName('budget'), limits, metrics), metrics);
+      const [channel, other] = [uniqueName('C'), uniqueName('C')];
+      // All at once: a 429 that still comes back (held 3 s), six posts into one channel where two
+      // fit the burst, and four updates of one message waiting behind a fifth.
+      fake.failNext('chat.postEphemeral', { status: 429, retryAfter: 3 });
+      const ephemeral = chat.postEphemeral(channel, 'U0METRICS', { text: 'only you' });
+      const posts = Promise.all(Array.from({ length: 6 }, (_, i) => chat.post(channel, { text: `report ${i}` })));
+      const updates = (async () => {
+        const ref = await chat.post(other, { text: 'step 0' });
+        await chat.update(ref, { text: 'step 1' });
+        await Promise.all([2, 3, 4, 5].map((n) => chat.update(ref, { text: `step ${n}` })));
+        return ref;
+      })();
+      // Seen while it happens (each at some scrape): posts waiting their turn, and the pause left.
+      const seen = new Set<string>();
+      await expect
+        .poll(async () => {
+          const text = await scrape();
+          if ((sample(text, 'devbot_slack_budget_waiting', { method: 'chat.postMessage', priority: 'urgent' }) ?? 0) > 0) seen.add('posts waiting');
+          if (sample(text, 'devbot_slack_429_total', { method: 'chat.postEphemeral' }) === 1 && (sample(text, 'devbot_slack_budget_backoff_seconds', { method: 'chat.postEphemeral' }) ?? 0) > 0) seen.add('backoff');
+          return [...seen].sort();
+        }, { timeout: 15_000, interval: 100 })
+        .toEqual(['backoff', 'posts waiting']);
+      const [, , ref] = await Promise.all([ephemeral, posts, updates]);
+
+      const text = await scrape();
+      expect(sample(text, 'devbot_slack_budget_sent_total', { method: 'chat.postMessage' })).toBe(7);
+      expect(sample(text, 'devbot_slack_budget_sent_total', { method: 'chat.postEphemeral' })).toBe(1);
+      expect(sample(text, 'devbot_slack_budget_wait_seconds_count', { method: 'chat.postMessage' })).toBe(7);
+      // Two posts went at once; the sixth into the channel waited for four refills of 500 ms.
+      expect(sample(text, 'devbot_slack_budget_wait_seconds_bucket', { method: 'chat.postMessage', le: '1' })).toBeLessThan(7);
+      expect(sample(text, 'devbot_slack_budget_wait_seconds_sum', { method: 'chat.postMessage' })).toBeGreaterThan(2);
+      expect(sample(text, 'devbot_slack_429_total', { method: 'chat.postEphemeral' })).toBe(1);
+      // The call went again after its Retry-After: the pause is over.
+      expect(sample(text, 'devbot_slack_budget_backoff_seconds', { method: 'chat.postEphemeral' })).toBeLessThan(1);
+      // Steps 2, 3 and 4 were never sent: step 5 went for them.
+      expect(sample(text, 'devbot_slack_updates_superseded_total', { method: 'chat.update' })).toBe(3);
+      expect(fake.callsTo('chat.update').filter((c) => c.params['channel'] === other && c.params['ts'] === ref.ts).map((c) => c.params['text'])).toEqual(['step 1', 'step 5']);
+      expect(sample(text, 'devbot_slack_budget_waiting', { method: 'chat.postMessage', priority: 'urgent' })).toBe(0);
+      expect(sample(text, 'devbot_slack_budget_shared')).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("serve's view of the budget (for the ack) sees calls waiting: per channel for posts, workspace-wide for updates, and idle again after", async () => {
+    const prefix = uniqueName('budget');
+    const limits = { 'chat.postMessage': { burst: 1, everyMs: 700 }, 'chat.update': { burst: 1, everyMs: 700 } };
+    const budget = await budgetFor(prefix, limits);
+    const [busy, quiet] = [uniqueName('C'), uniqueName('C')];
+    const view = createRateBudgetView({ redis: new Redis(inject('redisUrl')), prefix, log, channels: [busy, quiet], limits, refreshMs: 100 });
+    try {
+      const calls = (method: 'chat.postMessage' | 'chat.update', channel: string) =>
+        Promise.all([1, 2, 3].map(() => budget.run(method, { channel, priority: 5 }, async () => undefined)));
+      // One call spends each burst; the other two wait, in Redis, where serve's view reads them.
+      const posts = calls('chat.postMessage', busy);
+      await expect.poll(() => view.busyIn(busy), { timeout: 5_000, interval: 50 }).toMatchObject({ scope: 'channel' });
+      expect(view.busyIn(busy)!.waitSec).toBeGreaterThanOrEqual(1);
+      expect(view.busyIn(quiet)).toBeUndefined();
+      await posts;
+      await expect.poll(() => view.busyIn(busy), { timeout: 5_000, interval: 50 }).toBeUndefined();
+
+      const updates = calls('chat.update', busy);
+      await expect.poll(() => view.busyIn(quiet), { timeout: 5_000, interval: 50 }).toMatchObject({ scope: 'workspace' });
+      await updates;
+      await expect.poll(() => view.busyIn(quiet), { timeout: 5_000, interval: 50 }).toBeUndefined();
+    } finally {
+      view.stop();
+    }
   });
 });

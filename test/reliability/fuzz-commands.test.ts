@@ -10,7 +10,7 @@ import { parseCommand } from '../../src/commands/parse.js';
 import { GRAMMAR } from '../../src/commands/grammar.js';
 import type { CommandReply } from '../../src/commands/types.js';
 import type { JobData } from '../../src/ports/queue.js';
-import { escapeKeepingMentions } from '../../src/render/limits.js';
+import { escapeToFit } from '../../src/render/limits.js';
 import { createRandom, fuzzSeed, generateCommandText } from './command-texts.js';
 import { ALICE, CAROL, DEV, deletePrefix, ELSEWHERE, MALLORY, PROD, startReliabilityBot, type ReliabilityBot, type Who } from './reliability-bot.js';
 import { slackLimitProblems } from './slack-limits.js';
@@ -90,6 +90,13 @@ async function expectQueueMatches(bot: ReliabilityBot, queued: Array<{ id?: stri
   expect(bad).toEqual([]);
 }
 
+/** Web API calls the fake received, per method. */
+function callCounts(bot: ReliabilityBot): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const c of bot.fake.calls) counts[c.method] = (counts[c.method] ?? 0) + 1;
+  return counts;
+}
+
 async function inBatches<T>(items: T[], size: number, run: (item: T, index: number) => Promise<void>): Promise<void> {
   for (let start = 0; start < items.length; start += size) {
     await Promise.all(items.slice(start, start + size).map((item, j) => run(item, start + j)));
@@ -107,7 +114,7 @@ describe(`generated command texts (seed ${SEED}; set DEVBOT_FUZZ_SEED to vary)`,
   });
 
   it('10,000 through handleCommand on a real queue: every reply defined and within Slack limits, no job for invalid input', async () => {
-    bot = await startReliabilityBot();
+    bot = await startReliabilityBot({ strictSlack: true });
     const random = createRandom(SEED);
     const cases: Case[] = Array.from({ length: 10_000 }, () => ({ text: generateCommandText(random), who: pickWho(random) }));
     const problems: string[] = [];
@@ -131,19 +138,22 @@ describe(`generated command texts (seed ${SEED}; set DEVBOT_FUZZ_SEED to vary)`,
         else problems.push(`${describeCase(i, c)}: queued without a job id`);
       }
       // As the Slack listener sends it (escaped, devbot's own mentions kept).
-      const sent = { ...reply, text: escapeKeepingMentions(reply.text) };
+      const sent = { ...reply, text: escapeToFit(reply.text) };
       for (const p of replyProblems(c, sent, Date.now() - began)) problems.push(`${describeCase(i, c)}: ${p}`);
     });
     console.log(`[fuzz] seed ${SEED}: outcomes ${JSON.stringify(outcomes)}`); console.log(JSON.stringify(errs.slice(0, 40)));
     expect(problems.slice(0, 20)).toEqual([]);
+    // What devbot sent Slack on its own (approval requests, previews) Slack took: no 429, no invalid_blocks.
+    console.log(`[fuzz] Slack calls ${JSON.stringify(callCounts(bot))}`);
+    expect(bot.slackRefusals()).toEqual([]);
     // The mix must reach every part of the pipeline, or the run proves little.
     for (const outcome of ['queued', 'answered', 'usage', 'denied'] as const) expect(outcomes[outcome] ?? 0, outcome).toBeGreaterThan(50);
     await expectQueueMatches(bot, queued);
     expect(bot.logs.atLeast(50).map((e) => e['msg'])).toEqual([]);
   });
 
-  it('300 through the signed Bolt receiver: HTTP 200, an ack within Slack limits, no job for invalid input', async () => {
-    bot = await startReliabilityBot();
+  it('300 through the signed Bolt receiver: HTTP 200, an ack within Slack limits, answered once, no job for invalid input', async () => {
+    bot = await startReliabilityBot({ strictSlack: true });
     const random = createRandom(SEED + 1);
     const cases: Case[] = Array.from({ length: 300 }, () => {
       const text = generateCommandText(random);
@@ -153,8 +163,11 @@ describe(`generated command texts (seed ${SEED}; set DEVBOT_FUZZ_SEED to vary)`,
     const problems: string[] = [];
     const queued: Array<{ text: string }> = [];
     const b = bot;
+    /** Per case: its response_url's id, and whether its ack said "Working on it…" (a late answer must follow). */
+    const sent: Array<{ responseId: string; late: boolean }> = [];
     await inBatches(cases, 10, async (c, i) => {
       const res = await b.command(c.text, c.who);
+      sent[i] = { responseId: res.responseId, late: res.bodies.length > 1 };
       if (res.status !== 200) return void problems.push(`${describeCase(i, c)}: HTTP ${res.status}`);
       // The "Working on it…" ack of a late answer must fit too.
       for (const body of res.bodies.slice(0, -1)) for (const p of slackLimitProblems(body)) problems.push(`${describeCase(i, c)}: ${p}`);
@@ -165,6 +178,17 @@ describe(`generated command texts (seed ${SEED}; set DEVBOT_FUZZ_SEED to vary)`,
     });
     expect(problems.slice(0, 20)).toEqual([]);
     expect(queued.length).toBeGreaterThan(10);
+    // Answered exactly once: the ack, and a late answer only after "Working on it…", never two.
+    const lateAnswers = new Map<string, number>();
+    for (const call of bot.fake.callsTo('response_url')) lateAnswers.set(call.responseId!, (lateAnswers.get(call.responseId!) ?? 0) + 1);
+    const wrong = cases.flatMap((c, i) => {
+      const n = lateAnswers.get(sent[i]!.responseId) ?? 0;
+      return n === (sent[i]!.late ? 1 : 0) ? [] : [`${describeCase(i, c)}: ${n} late answers`];
+    });
+    expect(wrong.slice(0, 20)).toEqual([]);
+    // Slack took everything devbot sent: no 429, no invalid_blocks / msg_too_long, no used_url.
+    console.log(`[fuzz] Slack calls ${JSON.stringify(callCounts(bot))}`);
+    expect(bot.slackRefusals()).toEqual([]);
     await expectQueueMatches(bot, queued);
     expect(bot.logs.atLeast(50).map((e) => e['msg'])).toEqual([]);
   });

@@ -18,7 +18,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import type { Config } from '../../src/config/schema.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { uniqueName } from '../harness/unique.js';
-import { startFakeSlackApi, type FakeSlackApi, type RecordedCall } from '../fakes/slack-api.js';
+import { startFakeSlackApi, type FakeSlackApi, type FakeSlackOptions, type RecordedCall } from '../fakes/slack-api.js';
 import { postSlashCommand, type PostOptions } from '../fakes/slack-signing.js';
 
 export const ALICE = 'U0ALICE'; // on call: every verb, everywhere
@@ -65,6 +65,8 @@ export interface WireReply {
   bodies: Array<Record<string, unknown>>;
   /** From sending the command to the answer: the ack, or the late reply after "Working on it…". */
   tookMs: number;
+  /** The id in the command's response_url (the fake records it on each response_url call). */
+  responseId: string;
 }
 
 export interface BotOptions {
@@ -78,7 +80,17 @@ export interface BotOptions {
   yaml?: string;
   /** Changes the serve and worker deps once built (e.g. faster retry timings for an adapter). */
   adjustDeps?: (deps: BuiltDeps) => void;
+  /**
+   * The Web API fake refuses as Slack does (rate limits, Block Kit limits, msg_too_long,
+   * response_url's 5 uses), and the bot is a member of #dev-ops and #prod-ops only (invited where
+   * devbot is set up): chat.* into any other channel answers not_in_channel.
+   */
+  strictSlack?: boolean;
 }
+
+/** The channels the bot was invited to, as a workspace admin does when setting devbot up. */
+export const MEMBER_CHANNELS = [DEV.id, PROD.id];
+const STRICT_SLACK: FakeSlackOptions = { strict: true, memberChannels: MEMBER_CHANNELS };
 
 export interface ReliabilityBot {
   config: Config;
@@ -93,6 +105,11 @@ export interface ReliabilityBot {
   command(text: string, who?: Who, opts?: PostOptions): Promise<WireReply>;
   /** The job's message once it reads `match` (posted, or updated in place). */
   waitForJobMessage(jobId: string, match: (text: string) => boolean, timeoutMs?: number): Promise<RecordedCall>;
+  /**
+   * Every Web API answer a user would notice as a refusal: an HTTP 429 (or any status but 200), or
+   * `ok: false` (invalid_blocks, msg_too_long, not_in_channel…), as `method status error` lines.
+   */
+  slackRefusals(): string[];
   close(): Promise<void>;
 }
 
@@ -128,7 +145,7 @@ acl:
 }
 
 export async function startReliabilityBot(opts: BotOptions = {}): Promise<ReliabilityBot> {
-  const fake = await startFakeSlackApi();
+  const fake = await startFakeSlackApi(opts.strictSlack ? STRICT_SLACK : {});
   const logs = opts.logs ?? captureLog();
   const env: NodeJS.ProcessEnv = {
     DEVBOT_REDIS_URL: opts.redisUrl ?? inject('redisUrl'),
@@ -186,13 +203,13 @@ export async function startReliabilityBot(opts: BotOptions = {}): Promise<Reliab
         { text, user_id: who.user, user_name: who.user.toLowerCase(), channel_id: who.channel.id, channel_name: who.channel.name, response_url: fake.responseUrl(responseId) },
         postOpts,
       );
-      if (res.status !== 200 || res.body === '') return { status: res.status, text: '', bodies: [], tookMs: Date.now() - began };
+      if (res.status !== 200 || res.body === '') return { status: res.status, text: '', bodies: [], tookMs: Date.now() - began, responseId };
       const ack = JSON.parse(res.body) as Record<string, unknown>;
       if (ack['text'] !== WORKING_TEXT) {
-        return { status: res.status, text: String(ack['text'] ?? ''), blocks: ack['blocks'] as unknown[] | undefined, bodies: [ack], tookMs: Date.now() - began };
+        return { status: res.status, text: String(ack['text'] ?? ''), blocks: ack['blocks'] as unknown[] | undefined, bodies: [ack], tookMs: Date.now() - began, responseId };
       }
       const late = await fake.waitForCall('response_url', (c) => c.responseId === responseId, 10_000);
-      return { status: res.status, text: String(late.params['text'] ?? ''), blocks: late.params['blocks'] as unknown[] | undefined, bodies: [ack, late.params], tookMs: late.receivedAt - began };
+      return { status: res.status, text: String(late.params['text'] ?? ''), blocks: late.params['blocks'] as unknown[] | undefined, bodies: [ack, late.params], tookMs: late.receivedAt - began, responseId };
     },
     async waitForJobMessage(jobId, match, timeoutMs = 10_000) {
       const posted = await fake.waitForCall('chat.postMessage', (c) => String(c.params['text'] ?? '').includes(jobId) && c.ts !== undefined, timeoutMs);
@@ -203,6 +220,7 @@ export async function startReliabilityBot(opts: BotOptions = {}): Promise<Reliab
         timeoutMs,
       );
     },
+    slackRefusals: () => fake.calls.filter((c) => c.status !== 200 || c.error !== undefined).map((c) => `${c.method} ${c.status} ${c.error ?? ''}`.trim()),
     async close() {
       await started.stop();
       await worker?.close();

@@ -6,8 +6,13 @@ import { redisTarget } from './redis-url.js';
  * never longer than `commandTimeoutMs` (ioredis starts that timer before the offline queue), so a
  * user waiting for an answer gets one; blocking consumers (BullMQ workers, queue events) wait and
  * reconnect by themselves, as BullMQ requires (`maxRetriesPerRequest: null`).
+ *
+ * `autoPipelining` (producers only) sends the commands issued in one turn of the event loop in one
+ * write (ioredis flushes them at setImmediate): on the ack path the dedupe key and BullMQ's add go
+ * out together, and concurrent requests share their writes. Replies, their order and per-command
+ * timeouts are as without it.
  */
-export function connectRedis(url: string, role: 'producer' | 'consumer', opts: { commandTimeoutMs?: number } = {}): Redis {
+export function connectRedis(url: string, role: 'producer' | 'consumer', opts: { commandTimeoutMs?: number; autoPipelining?: boolean } = {}): Redis {
   const common: RedisOptions = {
     // Reconnect forever, but never wait more than 2 s between attempts, so a restarted Redis is
     // picked up quickly.
@@ -17,7 +22,7 @@ export function connectRedis(url: string, role: 'producer' | 'consumer', opts: {
   };
   const roleOptions: RedisOptions =
     role === 'producer'
-      ? { maxRetriesPerRequest: 1, commandTimeout: opts.commandTimeoutMs ?? 1500 }
+      ? { maxRetriesPerRequest: 1, commandTimeout: opts.commandTimeoutMs ?? 1500, enableAutoPipelining: opts.autoPipelining ?? false }
       : { maxRetriesPerRequest: null, enableReadyCheck: true };
   const target = redisTarget(url);
   const redis = typeof target === 'string' ? new Redis(target, { ...common, ...roleOptions }) : new Redis({ ...target, ...common, ...roleOptions });

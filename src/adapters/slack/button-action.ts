@@ -3,7 +3,7 @@ import type { ActionInput } from '../../commands/handle-action.js';
 import type { CommandReply } from '../../commands/types.js';
 import type { Logger } from '../../log.js';
 import { ACTION_IDS } from '../../render/confirm.js';
-import { escapeKeepingMentions } from '../../render/limits.js';
+import { escapeToFit } from '../../render/limits.js';
 import { respondOrEphemeral } from './respond-or-ephemeral.js';
 import { createWorkspaceCheck } from './workspace-check.js';
 
@@ -52,7 +52,7 @@ export function createButtonListener(opts: { handleAction: HandleAction; log: Lo
       requestId: body.trigger_id ?? `${body.user.id}-${action.action_ts}`,
       ...(body.container?.message_ts ?? body.message?.ts ? { messageTs: String(body.container?.message_ts ?? body.message?.ts) } : {}),
     });
-    const answer = { response_type: 'ephemeral' as const, replace_original: false, text: escapeKeepingMentions(reply.text) };
+    const answer = { response_type: 'ephemeral' as const, replace_original: false, text: escapeToFit(reply.text) };
     await respondOrEphemeral(respond, client, { channel: body.channel?.id ?? '', user: body.user.id }, answer, opts.log).catch((err: unknown) =>
       opts.log.warn({ err }, 'could not answer the button click through response_url'),
     );

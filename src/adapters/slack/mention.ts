@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { CommandInput, CommandReply } from '../../commands/types.js';
 import type { Logger } from '../../log.js';
-import { escapeKeepingMentions } from '../../render/limits.js';
+import { escapeToFit } from '../../render/limits.js';
 import { readMention, type Mention } from './mention-event.js';
 import { toSlackBlocks } from './slack-chat.js';
 import type { HandleCommand } from './slash-command.js';
@@ -79,7 +79,7 @@ const replyThread = (m: Mention): string | undefined => (m.directMessage ? m.thr
 
 async function post(client: Client, m: Mention, reply: CommandReply, log: Logger): Promise<void> {
   const thread = replyThread(m);
-  const text = escapeKeepingMentions(reply.text);
+  const text = escapeToFit(reply.text);
   try {
     if (reply.outcome === 'denied' && !m.directMessage) {
       await client.chat.postEphemeral({ channel: m.channel, user: m.user, text, ...(thread ? { thread_ts: thread } : {}) });

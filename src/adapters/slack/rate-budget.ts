@@ -1,7 +1,7 @@
 import Bottleneck from 'bottleneck';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../log.js';
-import { noMetrics, type Metrics } from '../../ports/metrics.js';
+import { noMetrics, type BudgetPriority, type Metrics } from '../../ports/metrics.js';
 
 /** A token bucket: `burst` calls at once, then one more every `everyMs`. */
 export interface BucketLimit {
@@ -28,8 +28,22 @@ const DRAIN_MS = 2_000;
 
 export type BudgetedMethod = 'chat.postMessage' | 'chat.update' | 'chat.postEphemeral' | 'views.publish';
 
+const sharedLimiterId = (prefix: string, bucket: string): string => `${prefix}:slack:${bucket}`;
+
+/** The bucket a call of `method` waits in: chat.postMessage has one per channel, the others one per workspace. */
+export const bucketOf = (method: BudgetedMethod, channel: string): string => (method === 'chat.postMessage' ? `${method}-${channel}` : method);
+
+/**
+ * The Redis hash in which bottleneck's clustering counts each replica's calls waiting in a bucket
+ * (its `b_<id>_client_num_queued`), read by rate-budget-view.ts without entering the budget.
+ */
+export const waitingCountKey = (prefix: string, bucket: string): string => `b_${sharedLimiterId(prefix, bucket)}_client_num_queued`;
+
 /** Bottleneck's priorities: 0 runs first. Final job states and alerts go before progress. */
 export const PRIORITY = { urgent: 2, normal: 5, progress: 7 } as const;
+
+/** The class a priority is counted under in metrics. */
+const priorityClass = (priority: number): BudgetPriority => (priority <= PRIORITY.urgent ? 'urgent' : priority < PRIORITY.progress ? 'normal' : 'progress');
 
 export interface RateBudget {
   /**
@@ -88,7 +102,6 @@ export function createRateBudget(opts: {
     // Queued calls notice the bucket refilling at the heartbeat; Bottleneck's default is 5 s.
     heartbeatInterval: Math.min(250, limit.everyMs),
   });
-  const bucketOf = (method: BudgetedMethod, channel: string) => (method === 'chat.postMessage' ? `${method}-${channel}` : method);
   const shared = new Map<string, Bottleneck>();
   const local = new Map<string, Bottleneck>();
   const limiterOf = (where: 'shared' | 'local', bucket: string, limit: BucketLimit, then?: Bottleneck): Bottleneck => {
@@ -97,7 +110,7 @@ export function createRateBudget(opts: {
     if (!limiter) {
       limiter = where === 'shared'
         // Redis keys of an idle budget expire (timeout); bottleneck sets them up again when needed.
-        ? new Bottleneck({ ...settings(limit), id: `${prefix}:slack:${bucket}`, datastore: 'ioredis', connection, clearDatastore: false, timeout: 10 * 60_000 })
+        ? new Bottleneck({ ...settings(limit), id: sharedLimiterId(prefix, bucket), datastore: 'ioredis', connection, clearDatastore: false, timeout: 10 * 60_000 })
         : new Bottleneck(settings(limit));
       // A limiter whose setup in Redis failed (Redis went away meanwhile) rejects `ready`; calls
       // on it fail and go local, so this is only worth a debug line, never an unhandled rejection.
@@ -121,10 +134,11 @@ export function createRateBudget(opts: {
   };
 
   const waitingCount = new Map<string, number>();
-  const countWaiting = (method: string, delta: number): void => {
-    const n = (waitingCount.get(method) ?? 0) + delta;
-    waitingCount.set(method, n);
-    metrics.slackBudgetWaiting?.(method, n);
+  const countWaiting = (method: string, priority: number, delta: number): void => {
+    const key = `${method} ${priorityClass(priority)}`;
+    const n = (waitingCount.get(key) ?? 0) + delta;
+    waitingCount.set(key, n);
+    metrics.slackBudgetWaiting?.(method, n, priorityClass(priority));
   };
   /** Calls waiting for their turn in the shared budget; each entry moves its call to the local budget. */
   const waiting = new Set<() => void>();
@@ -134,6 +148,10 @@ export function createRateBudget(opts: {
   // Redis went away: calls waiting in the shared budget would wait for it without end.
   redis.on('close', moveWaitingToLocal);
   let closing = false;
+  // For operators: 0 shows calls degraded to the local budget (Redis away, or the budget closing).
+  metrics.slackBudgetShared?.(redis.status === 'ready');
+  redis.on('ready', () => metrics.slackBudgetShared?.(!closing));
+  redis.on('close', () => metrics.slackBudgetShared?.(false));
 
   const pauseKey = (method: string) => `${prefix}:slack:pause:${method}`;
   /** Pauses this process learnt of (its own 429s), for when Redis cannot be asked. */
@@ -162,6 +180,7 @@ export function createRateBudget(opts: {
   async function waitOutPause(method: string): Promise<void> {
     const sharedUntil = redis.status === 'ready' ? Number(await redis.get(pauseKey(method)).catch(() => null)) : 0;
     const until = Math.max(sharedUntil, localPauses.get(method) ?? 0);
+    if (until > Date.now()) metrics.slackBudgetPaused?.(method, until);
     // Waiting for a moment in time: there is no event to wait for.
     if (until > Date.now()) await new Promise((resolve) => setTimeout(resolve, until - Date.now()));
   }
@@ -179,7 +198,7 @@ export function createRateBudget(opts: {
       let state: 'waiting' | 'started' | 'local' = 'waiting';
       const leaveWaiting = () => {
         waiting.delete(goLocal);
-        countWaiting(method, -1);
+        countWaiting(method, priority, -1);
       };
       function goLocal(err?: unknown): void {
         if (state !== 'waiting') return;
@@ -190,7 +209,7 @@ export function createRateBudget(opts: {
         runLocal(method, channel, priority, call).then(resolve, reject);
       }
       waiting.add(goLocal);
-      countWaiting(method, 1);
+      countWaiting(method, priority, 1);
       const job = async (): Promise<T | undefined> => {
         // Moved to the local budget while it waited: the turn came too late, and goes unused.
         if (state !== 'waiting') return undefined;
@@ -211,19 +230,26 @@ export function createRateBudget(opts: {
 
   return {
     async run(method, { channel, priority }, call) {
+      const asked = Date.now();
+      const timed: typeof call = () => {
+        metrics.slackBudgetSent?.(method, (Date.now() - asked) / 1000);
+        return call();
+      };
       // Not connected (yet, or any more), or shutting down: the local budget, not a wait for Redis.
-      if (closing || !(await connected()) || closing) return runLocal(method, channel, priority, call);
-      return runShared(method, channel, priority, call);
+      if (closing || !(await connected()) || closing) return runLocal(method, channel, priority, timed);
+      return runShared(method, channel, priority, timed);
     },
     async pause(method, retryAfterSec) {
       const ms = Math.max(1, Math.ceil(retryAfterSec * 1000));
       localPauses.set(method, Math.max(localPauses.get(method) ?? 0, Date.now() + ms));
+      metrics.slackBudgetPaused?.(method, Date.now() + ms);
       if (redis.status !== 'ready') return;
       await redis.set(pauseKey(method), String(Date.now() + ms), 'PX', ms).catch((err: unknown) => log.warn({ err }, 'could not share the Slack pause'));
     },
     async close() {
       if (closing) return;
       closing = true;
+      metrics.slackBudgetShared?.(false);
       // Stop taking calls (above), let those waiting have their turn for a moment, then move the rest.
       let drainTimer: NodeJS.Timeout | undefined;
       await Promise.race([Promise.allSettled([...inShared]), new Promise((resolve) => (drainTimer = setTimeout(resolve, DRAIN_MS)))]);

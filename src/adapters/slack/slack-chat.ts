@@ -7,6 +7,7 @@ import { createUpdateCoalescer } from './coalesce-updates.js';
 import { PRIORITY, type BudgetedMethod, type RateBudget } from './rate-budget.js';
 import { describeSlackError, toSlackUpstreamError } from './slack-errors.js';
 import { offendingBlock } from './offending-block.js';
+import { postToResponseUrl } from './respond-url.js';
 import { uploadFile } from './upload-file.js';
 import type { WebClient } from './web-client.js';
 
@@ -31,8 +32,8 @@ export function createSlackChat({ client, log, metrics = noMetrics, budget }: { 
       void budget?.pause(method, retryAfterSec);
     }
   });
-  const updates = createUpdateCoalescer<ChatMessage>();
-  const homes = createUpdateCoalescer<HomeTab>();
+  const updates = createUpdateCoalescer<ChatMessage>((n) => metrics.slackUpdatesSuperseded?.('chat.update', n));
+  const homes = createUpdateCoalescer<HomeTab>((n) => metrics.slackUpdatesSuperseded?.('views.publish', n));
 
   /** Sends `message`; blocks Slack refuses are logged and the message goes again as text only. */
   async function send<T>(method: BudgetedMethod, channel: string, message: ChatMessage, run: (content: SlackContent) => Promise<T>): Promise<T> {
@@ -90,6 +91,7 @@ export function createSlackChat({ client, log, metrics = noMetrics, budget }: { 
       await call('chat.postEphemeral', channel, PRIORITY.urgent, message, (c) => client.chat.postEphemeral({ channel, user, ...c }));
     },
     upload: (channel, file, opts) => uploadFile(client, channel, file, opts),
+    respond: (responseUrl, message) => postToResponseUrl(responseUrl, message),
     async publishHome(user, home) {
       // Keyed by user, so a burst of alert changes publishes each Home tab once, with the newest view.
       await homes.update(`home/${user}`, home, false, (run) => guarded('views.publish', user, PRIORITY.normal, run), async (latest) => {

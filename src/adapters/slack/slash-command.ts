@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { AllMiddlewareArgs, RespondArguments, SlackCommandMiddlewareArgs, SlashCommand } from '@slack/bolt';
 import type { CommandInput, CommandReply } from '../../commands/types.js';
 import type { Logger } from '../../log.js';
-import { escapeKeepingMentions } from '../../render/limits.js';
+import { escapeToFit } from '../../render/limits.js';
 import { toSlackBlocks } from './slack-chat.js';
 import { respondOrEphemeral } from './respond-or-ephemeral.js';
 import { createWorkspaceCheck } from './workspace-check.js';
@@ -31,6 +31,7 @@ export function toCommandInput(command: SlashCommand): CommandInput {
     channel: command.channel_id,
     channelName: command.channel_name,
     transport: { kind: 'slack' },
+    ...(command.response_url ? { responseUrl: command.response_url } : {}),
     // trigger_id is the same on Slack's retries, so the queue dedupes on it.
     requestId: command.trigger_id || requestIdWithoutTrigger(command),
   };
@@ -69,7 +70,7 @@ function toResponse(outcome: Outcome, log: Logger): RespondArguments & { respons
   if (outcome.ok) {
     // Replies are plain text with usage lines such as `<service>`; Slack would read <…> as a link.
     // devbot's own <@U…> mentions stay mentions.
-    const text = escapeKeepingMentions(outcome.reply.text);
+    const text = escapeToFit(outcome.reply.text);
     const { blocks } = outcome.reply;
     return blocks ? { response_type: 'ephemeral', text, blocks: toSlackBlocks(blocks) } : { response_type: 'ephemeral', text };
   }

@@ -40,6 +40,11 @@ async function rollOne(r: Rollout, change: UnitChange): Promise<string> {
     // /state after the destroy and would pass for the new unit's. Wait until fleet forgot it.
     await waitUntilForgotten({ scheduler, unit: unit.name, hash: unit.hash, machines, signal, log: r.log, pollMs: fleet.pollMs, scheduleTimeoutMs: Infinity, timeoutMs: fleet.scheduleTimeoutMs });
   }
+  if (change.action === 'create' && unit.role !== 'template') {
+    // A unit destroyed behind devbot's back (drift) and now made again from the same file: its old
+    // row, same hash, may still linger in /state and would pass for the new unit's at once.
+    await waitUntilForgotten({ scheduler, unit: unit.name, hash: unit.hash, machines, signal, log: r.log, pollMs: fleet.pollMs, scheduleTimeoutMs: Infinity, timeoutMs: fleet.scheduleTimeoutMs });
+  }
   if (change.action !== 'wait') await scheduler.create(unit.name, unit.options, 'launched');
   const copies = r.spec.placement.global ? Math.max(1, machinesFor(r.spec, machines).length) : 1;
   const states = await waitUntilActive({

@@ -19,6 +19,8 @@ export interface Shipped {
   serve(name: string, configFile: string, env?: Record<string, string>): Promise<DevbotProcess & { url: string }>;
   /** `devbot worker --config <file>`. */
   worker(name: string, configFile: string, env?: Record<string, string>): Promise<DevbotProcess>;
+  /** `devbot serve`, then one `devbot worker` (with `workerEnv`), on the same config, as a one-host deployment starts them; resolves with serve's URL. */
+  serveAndWorker(configFile: string, workerEnv?: Record<string, string>): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -34,7 +36,7 @@ export function slackEnv(redisUrl: string, slackApiUrl: string): Record<string, 
 
 export function startShipped(label: string, baseEnv: Record<string, string>): Shipped {
   const group = createProcessGroup(`acceptance-${label}`);
-  return {
+  const shipped: Shipped = {
     group,
     writeConfig(name, yaml) {
       const file = join(group.dir, `${name}.yaml`);
@@ -46,8 +48,14 @@ export function startShipped(label: string, baseEnv: Record<string, string>): Sh
       return { ...p, url: `http://127.0.0.1:${p.port}` };
     },
     worker: (name, configFile, env = {}) => group.startShipped('worker', name, { configFile, env: { ...baseEnv, ...env } }),
+    async serveAndWorker(configFile, workerEnv = {}) {
+      const serve = await shipped.serve('serve', configFile);
+      await shipped.worker('worker', configFile, workerEnv);
+      return serve.url;
+    },
     stop: () => group.stop(),
   };
+  return shipped;
 }
 
 export interface CliRun {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UpstreamError } from '../../../src/errors.js';
 import { startProgress, type ProgressOptions } from '../../../src/jobs/progress-reporter.js';
-import { silentLogger } from '../../../src/log.js';
+import { createLogger, silentLogger } from '../../../src/log.js';
 import type { Chat, ChatMessage } from '../../../src/ports/chat.js';
 import type { JobStateStore } from '../../../src/ports/job-state.js';
 import { ACTION_IDS } from '../../../src/render/confirm.js';
@@ -43,6 +43,12 @@ function options(chat: Chat, store: JobStateStore, over: Partial<ProgressOptions
     chat, store, log: silentLogger(), channel: CHANNEL, jobId: 'deploy-1', title: 'Deploy gerrit to prod', requestedBy: 'U_ALICE',
     now: () => new Date(), ...over,
   };
+}
+
+/** A logger whose lines the test reads. */
+function captureLines() {
+  const lines: string[] = [];
+  return { lines, log: createLogger({ destination: { write: (line: string) => void lines.push(line) } }) };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -191,6 +197,29 @@ describe('progress reporter', () => {
     // It stopped trying: nothing is left to hammer Slack with in the background.
     expect(t.refused()).toBeLessThanOrEqual(6);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('stops at once when Slack refuses the channel itself (not_in_channel): no retries holding the worker, the reason logged', async () => {
+    const t = timedChat();
+    const logs = captureLines();
+    t.recording.failNext(1_000, new UpstreamError('while posting to Slack: not_in_channel', { service: 'slack', retryable: false }));
+    const told: Array<{ text: string; code: string }> = [];
+    const onChannelRefused = async (final: ChatMessage, code: string) => void told.push({ text: final.text, code });
+    const p = await startProgress(options(t.chat, createFakeJobState(), { log: logs.log, onChannelRefused }));
+    const started = Date.now();
+    await runToEnd(async () => {
+      await p.step('check', () => sleep(3_000));
+      await p.finish('succeeded', 'Done.');
+    });
+    // The first post and one last try with the final state; not a post a second for the job's length.
+    expect(t.refused()).toBe(2);
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(logs.lines.filter((l) => /Slack refuses the channel/.test(l))).toHaveLength(1);
+    // The requester hears the end some other way, once, with Slack's reason.
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ code: 'not_in_channel' });
+    expect(told[0]!.text).toContain('Done.');
   });
 
   it('still sends a line logged after the end to the thread', async () => {
