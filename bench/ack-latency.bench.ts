@@ -64,7 +64,7 @@ const [devbotPort = 0, barePort = 0, durablePort = 0] = await freePorts(3);
 const env = { ...process.env, DEVBOT_SLACK_BOT_TOKEN: 'xoxb-bench', DEVBOT_SLACK_SIGNING_SECRET: SECRET, DEVBOT_SLACK_API_URL: fake.url, DEVBOT_SLACK_PORT: String(devbotPort), SECRET, SLACK_API_URL: fake.url, PORT: String(barePort) };
 // Each server in a process of its own, as deployed; this process only generates load.
 const servers = [
-  spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve', '--config', configFile], { env, stdio: 'ignore' }),
+  spawn(process.execPath, ['bin/devbot.mjs', 'serve', '--config', configFile], { env, stdio: 'ignore' }),
   spawn(process.execPath, ['--import', 'tsx', 'bench/lib/bare-bolt-app.ts'], { env, stdio: 'ignore' }),
   spawn(process.execPath, ['--import', 'tsx', 'bench/lib/durable-bolt-app.ts'], { env: { ...env, PORT: String(durablePort), REDIS_URL: cluster.redisUrl }, stdio: 'ignore' }),
 ];

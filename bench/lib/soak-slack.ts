@@ -20,7 +20,8 @@ export interface Sent {
 }
 
 export const textOf = (c: RecordedCall): string => String(c.params['text'] ?? '');
-const QUEUED = /(?:Already q|Q)ueued as job (\S+?)\.?$/m;
+// The ack may go on ("… Slack is busy in this channel: the report will follow in about N s.").
+const QUEUED = /(?:Already q|Q)ueued as job ([\w-]+)/;
 export const jobIdInAck = (ack: string): string | undefined => QUEUED.exec(ack)?.[1];
 
 /** `/dev <text>` as Slack POSTs it to one serve replica (a retry carries X-Slack-Retry-Num). */
