@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.js';
-import { ConfigError } from '../../../src/errors.js';
+import { issuesOf } from './config-issues.js';
 
 const withBackup = (backup: string) => `environments:\n  prod:\n    etcd:\n      endpoints: [http://a:2379]\n      backup: ${backup}\n`;
-
-function issuesOf(yaml: string): string[] {
-  try {
-    loadConfig({ documents: [yaml] });
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).issues;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('environments.<env>.etcd.backup', () => {
   it('defaults: every 30 min, all for 24 h, hourly for 7 days, daily for 90 days, no drill', () => {

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.js';
-import { ConfigError } from '../../../src/errors.js';
+import { issuesOf } from './config-issues.js';
 
 const withAlerts = (alerts: string) => `environments:\n  prod:\n    etcd:\n      endpoints: [http://a:2379]\nalerts: ${alerts}\n`;
-
-function issuesOf(yaml: string): string[] {
-  try {
-    loadConfig({ documents: [yaml] });
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).issues;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('alerts.rules.<rule>.remediate and alerts.remediation', () => {
   it('is off unless a rule asks; maxPerHour defaults to 2 per environment', () => {

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.js';
-import { ConfigError } from '../../../src/errors.js';
+import { issuesOf } from './config-issues.js';
 
 const withRemote = (remote: string) => `environments:\n  prod:\n    etcd:\n      endpoints: [http://a:2379]\n    remote: ${remote}\n`;
-
-function issuesOf(yaml: string): string[] {
-  try {
-    loadConfig({ documents: [yaml] });
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).issues;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('environments.<env>.remote', () => {
   it('defaults: user devbot, port 22, key from DEVBOT_SSH_KEY, 10 s per machine, nothing allowed', () => {
