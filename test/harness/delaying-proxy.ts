@@ -3,7 +3,8 @@
  * does under load: once armed, the first chunk a client sends that contains `marker`, and all that
  * client sends after it, reach Redis `holdMs` later, in order. Replies flow through as they come.
  */
-import { connect, createServer, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
+import { pipeToTarget } from './tcp-pipe.js';
 import type { AddressInfo } from 'node:net';
 
 export interface DelayingProxy {
@@ -19,15 +20,7 @@ export async function startDelayingProxy(redisUrl: string): Promise<DelayingProx
   let armed: { marker: Buffer; holdMs: number } | undefined;
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
-    const upstream = connect(Number(target.port), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => sockets.delete(s));
-    }
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-    upstream.on('data', (chunk: Buffer) => client.write(chunk));
+    const upstream = pipeToTarget(client, target, sockets);
     let holdUntil = 0;
     const held: Buffer[] = [];
     client.on('data', (chunk: Buffer) => {

@@ -4,7 +4,8 @@
  * and everything that client sends after it is held, so the server has begun to receive the
  * request and the client waits in the middle of sending it. `release()` lets the rest through.
  */
-import { connect, createServer, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
+import { pipeToTarget } from '../harness/tcp-pipe.js';
 import type { AddressInfo } from 'node:net';
 
 export interface HoldingProxy {
@@ -23,15 +24,7 @@ export async function startHoldingProxy(targetUrl: string): Promise<HoldingProxy
   const releases: Array<() => void> = [];
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
-    const upstream = connect(Number(target.port), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => sockets.delete(s));
-    }
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-    upstream.on('data', (chunk: Buffer) => client.write(chunk));
+    const upstream = pipeToTarget(client, target, sockets);
     let held: Buffer[] | undefined;
     client.on('data', (chunk: Buffer) => {
       if (held) return void held.push(chunk);
