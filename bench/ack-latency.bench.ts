@@ -21,6 +21,7 @@ import { machine, median, percentile, recordSection, table } from './lib/report.
 const SECRET = 'bench-signing-secret';
 const REQUESTS = Number(process.env['REQUESTS'] ?? 2000);
 const RUNS = Number(process.env['RUNS'] ?? 5);
+const WARM_UP = Number(process.env['WARM_UP'] ?? 2000);
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
 function post(port: number, body: string): Promise<number> {
@@ -76,7 +77,9 @@ try {
   const rows: Array<Array<string | number>> = [];
   const summary: string[] = [];
   for (const concurrency of [1, 50]) {
-    for (const who of ['bare', 'durable', 'devbot'] as const) await load(portOf[who], 200, concurrency); // warm-up, each
+    // Warm-up, the same for each: long enough for V8 to have compiled each server's request path, so
+    // the runs compare steady-state serving rather than how much code each has to warm up.
+    for (const who of ['bare', 'durable', 'devbot'] as const) await load(portOf[who], WARM_UP, concurrency);
     const runs = Object.fromEntries((['bare', 'durable', 'devbot'] as const).map((w) => [w, { p50: [] as number[], p99: [] as number[] }])) as Record<Who, { p50: number[]; p99: number[] }>;
     for (let run = 0; run < RUNS; run++) {
       // Rotate which goes first, so none always runs on a warmer machine.

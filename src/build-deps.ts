@@ -54,8 +54,7 @@ export interface BuiltDeps extends Deps {
 
 /** Wires the real adapters from config. The only place (with main.ts) that knows which adapter backs which port. */
 export function buildDeps(config: Config, log: Logger, opts: { metrics?: Metrics } = {}): BuiltDeps {
-  // Auto-pipelined: the commands concurrent requests issue together (audit entries, locks) go to Redis in one write.
-  const redis = connectRedis(config.redis.url, 'producer', { commandTimeoutMs: config.redis.commandTimeoutMs, autoPipelining: true });
+  const redis = connectRedis(config.redis.url, 'producer', { commandTimeoutMs: config.redis.commandTimeoutMs });
   const { prefix } = config.redis;
   const queue = createBullmqQueue({
     redisUrl: config.redis.url,

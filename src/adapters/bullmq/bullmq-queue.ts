@@ -42,9 +42,8 @@ function summarize(job: Job<JobData>, state: string): JobSummary {
 
 /** The JobQueue port on BullMQ. Every call has a deadline so a dead Redis gives an answer, not a hang. */
 export function createBullmqQueue(opts: BullmqQueueOptions): JobQueue {
-  // A connection of its own, so a stalled enqueue holds up no lock or audit call; auto-pipelined, so
-  // the dedupe key and the add of one request (and of concurrent ones) go out in one write.
-  const connection = connectRedis(opts.redisUrl, 'producer', { commandTimeoutMs: opts.commandTimeoutMs, autoPipelining: true });
+  // A connection of its own, so a stalled enqueue holds up no lock or audit call.
+  const connection = connectRedis(opts.redisUrl, 'producer', { commandTimeoutMs: opts.commandTimeoutMs });
   const queue = new Queue<JobData>(opts.queueName, { connection, prefix: opts.prefix });
   queue.on('error', () => {}); // surfaced by the failing call instead
   let events: QueueEvents | undefined;

@@ -7,12 +7,12 @@ import { redisTarget } from './redis-url.js';
  * user waiting for an answer gets one; blocking consumers (BullMQ workers, queue events) wait and
  * reconnect by themselves, as BullMQ requires (`maxRetriesPerRequest: null`).
  *
- * `autoPipelining` (producers only) sends the commands issued in one turn of the event loop in one
- * write (ioredis flushes them at setImmediate): on the ack path the dedupe key and BullMQ's add go
- * out together, and concurrent requests share their writes. Replies, their order and per-command
- * timeouts are as without it.
+ * Not auto-pipelined: ioredis's auto-pipelining builds a Pipeline per batch and flushes it at
+ * setImmediate, which at the ack path's usual one or two requests in flight cost more CPU than the
+ * writes it saved, and its batch objects outlived young-generation collections (measured in
+ * BENCHMARKS.md, slash-command ack).
  */
-export function connectRedis(url: string, role: 'producer' | 'consumer', opts: { commandTimeoutMs?: number; autoPipelining?: boolean } = {}): Redis {
+export function connectRedis(url: string, role: 'producer' | 'consumer', opts: { commandTimeoutMs?: number } = {}): Redis {
   const common: RedisOptions = {
     // Reconnect forever, but never wait more than 2 s between attempts, so a restarted Redis is
     // picked up quickly.
@@ -22,7 +22,7 @@ export function connectRedis(url: string, role: 'producer' | 'consumer', opts: {
   };
   const roleOptions: RedisOptions =
     role === 'producer'
-      ? { maxRetriesPerRequest: 1, commandTimeout: opts.commandTimeoutMs ?? 1500, enableAutoPipelining: opts.autoPipelining ?? false }
+      ? { maxRetriesPerRequest: 1, commandTimeout: opts.commandTimeoutMs ?? 1500 }
       : { maxRetriesPerRequest: null, enableReadyCheck: true };
   const target = redisTarget(url);
   const redis = typeof target === 'string' ? new Redis(target, { ...common, ...roleOptions }) : new Redis({ ...target, ...common, ...roleOptions });

@@ -4,13 +4,13 @@ import type { Config } from '../../config/schema.js';
 import { BotError, ConfigError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { BUTTON_ACTION_IDS, createButtonListener, type HandleAction } from './button-action.js';
-import { registerAppEvents, type HomeOpened, type UsergroupsChanged } from './app-events.js';
+import { appEventListeners, type EventListener, type HomeOpened, type UsergroupsChanged } from './app-events.js';
 import { boundPort, createReceiver, socketRoutesServer, type SlackReceiver } from './receiver.js';
 import { toSlackStartupError } from './slack-errors.js';
 import { keepConnected } from './socket-reconnect.js';
 import { createMentionListener, type ClaimEvent } from './mention.js';
 import { createSlackLogger } from './slack-logger.js';
-import { createSlashCommandListener, createUnknownCommandListener, otherCommands, type HandleCommand } from './slash-command.js';
+import { createSlashCommandListener, createUnknownCommandListener, type HandleCommand } from './slash-command.js';
 import { normaliseSlackApiUrl, slackClientOptions } from './web-client.js';
 
 export type { CustomRoute } from '@slack/bolt';
@@ -67,15 +67,20 @@ export async function createSlackApp(opts: SlackAppOptions): Promise<SlackApp> {
     deferInitialization: true,
   });
   const command = opts.command ?? '/dev';
-  app.command(command, createSlashCommandListener({ handleCommand: opts.handleCommand, log, ackAfterMs: opts.ackAfterMs }));
-  app.command(otherCommands(command), createUnknownCommandListener({ command, log }));
+  // One listener per kind of request, dispatching inside: Bolt runs every listener's middleware
+  // chain for every request, so each extra listener is paid on every slash command's ack.
+  const slashCommand = createSlashCommandListener({ handleCommand: opts.handleCommand, log, ackAfterMs: opts.ackAfterMs });
+  const unknownCommand = createUnknownCommandListener({ command, log });
+  app.command(/.*/, (args) => (args.command.command === command ? slashCommand(args) : unknownCommand(args)));
   if (opts.handleAction) app.action({ type: 'block_actions', action_id: BUTTON_ACTION_IDS }, createButtonListener({ handleAction: opts.handleAction, log }));
+  const events: Record<string, EventListener> = appEventListeners({ usergroupsChanged: opts.usergroupsChanged, homeOpened: opts.homeOpened, log });
   if (opts.claimEvent) {
     const mention = createMentionListener({ handleCommand: opts.handleCommand, claimEvent: opts.claimEvent, log });
-    app.event('app_mention', mention);
-    app.event('message', mention);
+    events['app_mention'] = mention;
+    events['message'] = mention;
   }
-  registerAppEvents(app, { usergroupsChanged: opts.usergroupsChanged, homeOpened: opts.homeOpened, log });
+  const eventTypes = Object.keys(events);
+  if (eventTypes.length) app.event(new RegExp(`^(${eventTypes.join('|')})$`), (args) => events[args.event.type]!(args));
   app.error(async (error) => {
     log.error({ err: error }, 'Bolt reported an error');
   });

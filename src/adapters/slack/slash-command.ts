@@ -50,8 +50,10 @@ export function createSlashCommandListener(opts: { handleCommand: HandleCommand;
   const fromOutside = createWorkspaceCheck(opts.log);
   return async ({ command, ack, respond, context, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     const input = toCommandInput(command);
-    const log = opts.log.child({ requestId: input.requestId, user: input.user, channel: input.channel, command: command.command });
-    if (context.retryNum !== undefined) log.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'Slack retry');
+    // Made only when something is logged: handleCommand logs the request itself, and a child logger on every ack is paid for nothing.
+    let child: Logger | undefined;
+    const log = (): Logger => (child ??= opts.log.child({ requestId: input.requestId, user: input.user, channel: input.channel, command: command.command }));
+    if (context.retryNum !== undefined) log().info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'Slack retry');
     const origin = { team: command.team_id, extShared: command['is_ext_shared_channel'] };
     const pending: Promise<Outcome> = settle(async () => opts.handleCommand({ ...input, external: await fromOutside(client, origin) }));
     const first = await raceDeadline(pending, ackAfterMs);
@@ -61,12 +63,12 @@ export function createSlashCommandListener(opts: { handleCommand: HandleCommand;
     }
     await safely(log, 'ack', () => ack({ response_type: 'ephemeral', text: WORKING_TEXT }));
     const outcome = await pending;
-    log.info({ afterMs: ackAfterMs }, 'late reply sent through response_url');
-    await safely(log, 'respond', () => respondOrEphemeral(respond, client, { channel: input.channel, user: input.user }, toResponse(outcome, log), log));
+    log().info({ afterMs: ackAfterMs }, 'late reply sent through response_url');
+    await safely(log, 'respond', () => respondOrEphemeral(respond, client, { channel: input.channel, user: input.user }, toResponse(outcome, log), log()));
   };
 }
 
-function toResponse(outcome: Outcome, log: Logger): RespondArguments & { response_type: 'ephemeral' } {
+function toResponse(outcome: Outcome, log: () => Logger): RespondArguments & { response_type: 'ephemeral' } {
   if (outcome.ok) {
     // Replies are plain text with usage lines such as `<service>`; Slack would read <…> as a link.
     // devbot's own <@U…> mentions stay mentions.
@@ -75,7 +77,7 @@ function toResponse(outcome: Outcome, log: Logger): RespondArguments & { respons
     return blocks ? { response_type: 'ephemeral', text, blocks: toSlackBlocks(blocks) } : { response_type: 'ephemeral', text };
   }
   const ref = randomBytes(4).toString('hex');
-  log.error({ err: outcome.error, ref }, 'handleCommand threw');
+  log().error({ err: outcome.error, ref }, 'handleCommand threw');
   return { response_type: 'ephemeral', text: `Sorry, devbot hit an internal error, ref ${ref}.` };
 }
 
@@ -97,23 +99,18 @@ async function raceDeadline(pending: Promise<Outcome>, ms: number): Promise<Outc
   }
 }
 
-async function safely(log: Logger, what: string, run: () => Promise<unknown>): Promise<void> {
+async function safely(log: Logger | (() => Logger), what: string, run: () => Promise<unknown>): Promise<void> {
   try {
     await run();
   } catch (err) {
-    log.error({ err }, `Slack ${what} failed`);
+    (typeof log === 'function' ? log() : log).error({ err }, `Slack ${what} failed`);
   }
 }
 
 /**
- * Matches every slash command except `command`. Bolt runs all matching listeners and does not ack
- * unmatched commands (Slack then shows a timeout after 3 s), so a misnamed command in the Slack app
- * settings gets a clear answer instead.
+ * Answers a slash command other than devbot's: Bolt does not ack unmatched commands (Slack then
+ * shows a timeout after 3 s), so a misnamed command in the Slack app settings gets a clear answer.
  */
-export function otherCommands(command: string): RegExp {
-  return new RegExp(`^(?!${command.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$)`);
-}
-
 export function createUnknownCommandListener(opts: { command: string; log: Logger }) {
   return async ({ command, ack }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     opts.log.warn({ command: command.command, expected: opts.command }, 'slash command not handled by devbot');
