@@ -4,6 +4,7 @@ import { UpstreamError } from '../../errors.js';
 import { EnqueueUnconfirmedError, type EnqueueResult, type JobData, type JobQueue, type JobState, type JobSummary, type QueueCounts } from '../../ports/queue.js';
 import { withDeadline } from '../../with-deadline.js';
 import { connectRedis } from '../redis/connect-redis.js';
+import { inOneWrite } from '../redis/one-write.js';
 
 export interface BullmqQueueOptions {
   redisUrl: string;
@@ -65,6 +66,8 @@ export function createBullmqQueue(opts: BullmqQueueOptions): JobQueue {
       // independent, so they go out together: one round trip on the ack path, not two.
       let added = false;
       let refused: Error | undefined;
+      // The dedupe key and the add in one socket write, one read back.
+      inOneWrite(connection);
       const add = queue.add(data.kind, data, { jobId, delay: delayMs, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED }).then(
         () => void (added = true),
         (e: unknown) => {
