@@ -99,11 +99,12 @@ async function raceDeadline(pending: Promise<Outcome>, ms: number): Promise<Outc
   }
 }
 
-async function safely(log: Logger | (() => Logger), what: string, run: () => Promise<unknown>): Promise<void> {
+/** `log` gives the logger only when a failure is logged (see the listener's lazy child). */
+async function safely(log: () => Logger, what: string, run: () => Promise<unknown>): Promise<void> {
   try {
     await run();
   } catch (err) {
-    (typeof log === 'function' ? log() : log).error({ err }, `Slack ${what} failed`);
+    log().error({ err }, `Slack ${what} failed`);
   }
 }
 
@@ -114,7 +115,7 @@ async function safely(log: Logger | (() => Logger), what: string, run: () => Pro
 export function createUnknownCommandListener(opts: { command: string; log: Logger }) {
   return async ({ command, ack }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     opts.log.warn({ command: command.command, expected: opts.command }, 'slash command not handled by devbot');
-    await safely(opts.log, 'ack', () =>
+    await safely(() => opts.log, 'ack', () =>
       ack({ response_type: 'ephemeral', text: `devbot answers ${opts.command}, not ${command.command}. Check the slash command in the Slack app settings.` }),
     );
   };
