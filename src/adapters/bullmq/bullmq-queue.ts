@@ -47,8 +47,26 @@ export function createBullmqQueue(opts: BullmqQueueOptions): JobQueue {
   const connection = connectRedis(opts.redisUrl, 'producer', { commandTimeoutMs: opts.commandTimeoutMs });
   const queue = new Queue<JobData>(opts.queueName, { connection, prefix: opts.prefix });
   queue.on('error', () => {}); // surfaced by the failing call instead
-  let events: QueueEvents | undefined;
+  let events: Promise<QueueEvents> | undefined;
   let eventsConnection: Redis | undefined;
+
+  /**
+   * One QueueEvents for every wait, started from the stream's newest entry as of now rather than
+   * from '$': its first XREAD goes out some time after waitUntilReady, and a job finishing in
+   * between would otherwise never be heard of and its wait would run to the timeout.
+   */
+  const queueEvents = (): Promise<QueueEvents> =>
+    (events ??= (async () => {
+      const [newest] = await guard('reading the job events', () => connection.xrevrange(queue.keys.events!, '+', '-', 'COUNT', 1));
+      eventsConnection = connectRedis(opts.redisUrl, 'consumer');
+      const started = new QueueEvents(opts.queueName, { connection: eventsConnection, prefix: opts.prefix, lastEventId: newest?.[0] ?? '0' });
+      started.on('error', () => {});
+      await started.waitUntilReady();
+      return started;
+    })().catch((e: unknown) => {
+      events = undefined;
+      throw e;
+    }));
 
   // One deadline over a whole call (several Redis commands): a user is waiting for the answer.
   const guard = <T>(what: string, call: () => Promise<T>): Promise<T> =>
@@ -146,16 +164,11 @@ export function createBullmqQueue(opts: BullmqQueueOptions): JobQueue {
     },
 
     async waitUntilFinished(jobId, timeoutMs) {
-      if (!events) {
-        eventsConnection = connectRedis(opts.redisUrl, 'consumer');
-        events = new QueueEvents(opts.queueName, { connection: eventsConnection, prefix: opts.prefix });
-        events.on('error', () => {});
-        await events.waitUntilReady();
-      }
+      const listening = await queueEvents();
       const job = await guard('looking up the job', () => queue.getJob(jobId));
       if (!job) throw new UpstreamError(`Job ${jobId} is not in the queue (expired or never queued).`, { service: 'redis', retryable: false });
       try {
-        await job.waitUntilFinished(events, timeoutMs);
+        await job.waitUntilFinished(listening, timeoutMs);
         return { state: 'completed' as const };
       } catch (e) {
         const reason = (e as Error).message;
@@ -165,7 +178,7 @@ export function createBullmqQueue(opts: BullmqQueueOptions): JobQueue {
     },
 
     async close() {
-      await events?.close();
+      await (await events?.catch(() => undefined))?.close();
       eventsConnection?.disconnect();
       await queue.close();
       connection.disconnect();
