@@ -62,7 +62,25 @@ export function createPromMetrics(opts: { queueDepthTimeoutMs?: number } = {}): 
   const slackRateLimited = new Counter({ name: 'devbot_slack_429_total', help: 'Slack calls answered 429 despite the rate budget, by method.', labelNames: ['method'], registers });
   const slackBlocksRejected = new Counter({ name: 'devbot_slack_blocks_rejected_total', help: 'Messages whose blocks Slack refused, sent again as text only, by method and error.', labelNames: ['method', 'code'], registers });
   const alertChannelFailures = new Counter({ name: 'devbot_alert_channel_failures_total', help: 'Channels that refused alerts (not_in_channel…), counted once per channel and error until it works again.', labelNames: ['channel', 'error'], registers });
-  const queueUp = new Gauge({ name: 'devbot_queue_up', help: '1 when the queue depth could be read from Redis at this scrape, else 0.', registers });
+  /**
+   * The queue depth read once per scrape and shared by the two gauges below: prom-client collects
+   * every metric of a scrape at once, so a gauge set from the other's collect would show what the
+   * previous scrape found.
+   */
+  let depthThisScrape: Promise<QueueDepth | 'unreadable'> | undefined;
+  const readDepthOnce = () =>
+    (depthThisScrape ??= readDepth
+      ? withDeadline(readDepth(), opts.queueDepthTimeoutMs ?? 1000, () => new Error('queue depth timed out')).catch(() => 'unreadable' as const)
+      : Promise.resolve('unreadable' as const));
+  const queueUp = new Gauge({
+    name: 'devbot_queue_up',
+    help: '1 when the queue depth could be read from Redis at this scrape, else 0.',
+    registers,
+    async collect() {
+      if (!readDepth) return;
+      queueUp.set((await readDepthOnce()) === 'unreadable' ? 0 : 1);
+    },
+  });
   const queueJobs = new Gauge({
     name: 'devbot_queue_jobs',
     help: 'Jobs in the queue, by state, read at scrape time.',
@@ -71,21 +89,19 @@ export function createPromMetrics(opts: { queueDepthTimeoutMs?: number } = {}): 
     async collect() {
       queueJobs.reset();
       if (!readDepth) return;
-      try {
-        const depth = await withDeadline(readDepth(), opts.queueDepthTimeoutMs ?? 1000, () => new Error('queue depth timed out'));
-        for (const state of STATES) queueJobs.set({ state }, depth[state]);
-        queueUp.set(1);
-      } catch {
-        // No stale numbers: an empty gauge plus devbot_queue_up 0 is what an alert can rely on.
-        queueUp.set(0);
-      }
+      const depth = await readDepthOnce();
+      // No stale numbers: an empty gauge plus devbot_queue_up 0 is what an alert can rely on.
+      if (depth !== 'unreadable') for (const state of STATES) queueJobs.set({ state }, depth[state]);
     },
   });
 
   return {
     registry,
     contentType: registry.contentType,
-    render: () => registry.metrics(),
+    render: () => {
+      depthThisScrape = undefined;
+      return registry.metrics();
+    },
     setQueueDepthCollector(collect) {
       readDepth = collect;
     },
