@@ -17,6 +17,11 @@ export interface EtcdMemberHealth {
   errors: string[];
   /** Active alarms on this member, e.g. NOSPACE, CORRUPT. */
   alarms: string[];
+  /**
+   * The endpoint answers nothing and no member claims it, while etcd lists a learner that has not
+   * started yet: the slot of a member being replaced, waiting for its new etcd (not a member down).
+   */
+  joining?: boolean;
 }
 
 export interface ClusterHealth {

@@ -34,6 +34,7 @@ function alarmsById(probes: readonly MemberProbe[]): Map<string, Set<string>> {
 export function assembleHealth(probes: readonly MemberProbe[]): { members: EtcdMemberHealth[] } & QuorumVerdict {
   const listed = listedMembers(probes);
   const alarms = alarmsById(probes);
+  const learnerNotStarted = listed.some((m) => m.isLearner && !m.name);
   const members = probes.map((p): EtcdMemberHealth & { readOk: boolean } => {
     const known = p.status
       ? listed.find((m) => m.id === p.status?.id)
@@ -53,6 +54,7 @@ export function assembleHealth(probes: readonly MemberProbe[]): { members: EtcdM
       errors: [...statusErrors, ...p.errors],
       alarms: [...(alarms.get(id) ?? [])].sort(),
       readOk: p.readOk,
+      ...(!p.status && !known && learnerNotStarted ? { joining: true } : {}),
     };
   });
   const verdict = judgeQuorum(members, listed.length);

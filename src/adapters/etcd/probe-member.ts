@@ -6,6 +6,8 @@ export interface ListedMember {
   id: string;
   name: string;
   clientUrls: string[];
+  /** A raft learner: added, not voting. One that has not started yet has no name and no client URL. */
+  isLearner?: boolean;
 }
 
 /** What one endpoint said, call by call; missing parts did not answer. */
@@ -88,7 +90,7 @@ export async function probeMember(client: Etcd3, endpoint: string, timeoutMs: nu
     };
   } else failures.push(['status', describeError(status.reason, timeoutMs)]);
   if (list.status === 'fulfilled') {
-    probe.members = list.value.members.map((m) => ({ id: toHexId(m.ID), name: m.name, clientUrls: m.clientURLs }));
+    probe.members = list.value.members.map((m) => ({ id: toHexId(m.ID), name: m.name, clientUrls: m.clientURLs, isLearner: m.isLearner }));
   } else failures.push(['member list', describeError(list.reason, timeoutMs)]);
   if (read.status === 'rejected') failures.push(['linearizable read', describeError(read.reason, timeoutMs)]);
   probe.errors = summarise(failures);

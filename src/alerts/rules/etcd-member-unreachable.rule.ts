@@ -2,7 +2,10 @@ import type { AlertRule } from '../rule.js';
 
 /**
  * One member down is a warning, not a quorum alert: the cluster still works, but has no margin.
- * While quorum is lost the quorum alert names the missing members, so this one stays quiet.
+ * While quorum is lost the quorum alert names the missing members, so this one stays quiet. An
+ * endpoint whose replacement member was added and has not started yet (`joining`) is no member
+ * down: the replace that added it reports on it, and raising it would be devbot alarming at its
+ * own repair.
  */
 export const etcdMemberUnreachable: AlertRule = {
   name: 'etcd-member-unreachable',
@@ -13,7 +16,7 @@ export const etcdMemberUnreachable: AlertRule = {
   evaluate(s) {
     if (!s.etcd.hasQuorum) return [];
     return s.etcd.members
-      .filter((m) => !m.reachable)
+      .filter((m) => !m.reachable && !m.joining)
       .map((m) => ({
         subject: m.name,
         summary: `etcd member ${m.name} in ${s.environment} is unreachable`,

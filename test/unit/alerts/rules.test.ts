@@ -39,6 +39,12 @@ describe('alert rules', () => {
     expect(fired(snapshot([member('e1'), member('e2'), down('e3')], { hasQuorum: true, leader: 'e1' }))).toEqual(['etcd-member-unreachable/e3']);
   });
 
+  it('the slot of a member being replaced, its learner not started yet, raises nothing; a member down beside it still does', () => {
+    const joining = { ...down('http://127.0.0.1:2003'), joining: true };
+    expect(fired(snapshot([member('e1'), member('e2'), joining], { hasQuorum: true, leader: 'e1' }))).toEqual([]);
+    expect(fired(snapshot([member('e1'), down('e2'), member('e3'), member('e4'), joining], { hasQuorum: true, leader: 'e1' }))).toEqual(['etcd-member-unreachable/e2']);
+  });
+
   it('a majority answering without a leader is "no leader", not "quorum lost"', () => {
     const s = snapshot([member('e1', { leaderId: '' }), member('e2', { leaderId: '' }), down('e3')], { hasQuorum: false });
     expect(fired(s)).toEqual(['etcd-no-leader/cluster']);

@@ -28,6 +28,18 @@ describe('assembleHealth', () => {
     expect(h).toMatchObject({ hasQuorum: true, leader: 'e1' });
   });
 
+  it('marks an endpoint no member claims as joining while etcd lists a learner that has not started, and only then', () => {
+    // e3 was removed and its replacement added as a learner: no name, no client URL until its etcd starts.
+    const replacing = [list[0]!, list[1]!, { id: 'f6', name: '', clientUrls: [], isLearner: true }];
+    const withLearner = assembleHealth([{ ...answered(1), members: replacing }, { ...answered(2), members: replacing }, silent(3)]);
+    expect(withLearner.members[2]).toMatchObject({ name: 'http://127.0.0.1:2003/', reachable: false, joining: true });
+    expect(withLearner.hasQuorum).toBe(true);
+    const removedOnly = [list[0]!, list[1]!];
+    expect(assembleHealth([{ ...answered(1), members: removedOnly }, { ...answered(2), members: removedOnly }, silent(3)]).members[2]).not.toHaveProperty('joining');
+    // A member that is listed, named and down is down, learner or not.
+    expect(assembleHealth([{ ...answered(1), members: replacing }, silent(2), answered(3)]).members[1]).not.toHaveProperty('joining');
+  });
+
   it('falls back to the endpoint as the name when nobody answered', () => {
     const h = assembleHealth([silent(1), silent(2)]);
     expect(h.members.map((m) => m.name)).toEqual(['http://127.0.0.1:2001/', 'http://127.0.0.1:2002/']);
