@@ -105,7 +105,7 @@ describe('upstream failures: clear answers, and the bot keeps serving', () => {
       const text = String(report.params['text']);
       expect(report.receivedAt - asked, 'report time').toBeLessThan(2000);
       expect(text).toMatch(/etcd: 0\/3 members up, leader none, quorum LOST/);
-      expect(text.match(/: DOWN \(http:\/\/127\.0\.0\.1:\d+\) — cannot connect/g)).toHaveLength(3);
+      expect(text.match(/: DOWN \(http:\/\/127\.0\.0\.1:\d+\) — cannot connect/g), text).toHaveLength(3);
       expect(text).toMatch(/queue: .*1 worker live/);
       // The databases, led through etcd, cannot be known now; the report must not say they are fine.
       expect(text).toMatch(/postgres: could not be read/);

@@ -47,6 +47,10 @@ export function describeError(e: unknown, timeoutMs: number): string {
 function summarise(failures: Array<[call: string, message: string]>): string[] {
   const first = failures[0];
   if (failures.length === 3 && first && failures.every(([, m]) => m === first[1])) return [first[1]];
+  // A member that went down as it was asked: one call saw its connection drop, the others were
+  // refused. Refused is what it is now, and that is its one problem.
+  const refused = failures.find(([, m]) => m.startsWith('cannot connect'));
+  if (failures.length === 3 && refused && failures.every(([, m]) => m === refused[1] || m === 'connection dropped')) return [refused[1]];
   return failures.map(([call, m]) => `${call}: ${m}`);
 }
 
