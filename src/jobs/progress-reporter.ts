@@ -3,6 +3,7 @@ import type { Logger } from '../log.js';
 import type { Chat, ChatMessage } from '../ports/chat.js';
 import type { JobOutcome, JobStateStore, ProgressState, StepState } from '../ports/job-state.js';
 import { fitMessage } from '../render/limits.js';
+import { namingTheJob } from '../render/naming-the-job.js';
 import { renderProgress, SUMMARY_SHOWN } from '../render/progress.js';
 import { chunkLines } from '../render/chunk-lines.js';
 
@@ -110,7 +111,7 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
   let refusedBy: unknown;
 
   const send = async () => {
-    const message = final ? fitMessage(final) : renderProgress(state, opts.now());
+    const message = final ? fitMessage(namingTheJob(final, opts.jobId)) : renderProgress(state, opts.now());
     if (!state.message) state.message = await opts.chat.post(opts.channel, message, state.threadTs ? { threadTs: state.threadTs } : undefined);
     else await opts.chat.update(state.message, message, finishing ? { final: true } : undefined);
     await opts.store.save(state);
@@ -282,7 +283,7 @@ export async function startProgress(opts: ProgressOptions): Promise<Progress> {
         if (refusedBy !== undefined) {
           opts.log.error({ err: refusedBy, channel: opts.channel }, 'could not post the job to its channel: Slack refuses the channel (invite @devbot there)');
           const code = STANDING_REFUSAL.exec((refusedBy as Error).message)?.[1] ?? 'not_in_channel';
-          await opts.onChannelRefused?.(final ? fitMessage(final) : renderProgress(state, opts.now()), code).catch((err: unknown) => opts.log.error({ err }, 'could not tell the requester either'));
+          await opts.onChannelRefused?.(final ? fitMessage(namingTheJob(final, opts.jobId)) : renderProgress(state, opts.now()), code).catch((err: unknown) => opts.log.error({ err }, 'could not tell the requester either'));
           return;
         }
         if (attempt >= FINAL_ATTEMPTS) {

@@ -112,6 +112,20 @@ describe('progress reporter', () => {
     expect(t.topLevel()[0]!.message.text).not.toContain('running');
   });
 
+  it('a report of its own as the final message is named by its job, at its foot; one that names its job already is left as it is', async () => {
+    const t = timedChat();
+    const p = await startProgress({ ...options(t.chat, createFakeJobState(), { jobId: 'machines-7' }), firstPostHoldMs: 1000 });
+    const report: ChatMessage = { text: 'Machines of prod: 3', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Machines of prod: 3' } }] };
+    await runToEnd(() => p.finish('succeeded', 'Machines of prod: 3', report));
+    expect(t.current().text).toBe('Machines of prod: 3\n(job machines-7)');
+    expect(t.current().blocks?.at(-1)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'job `machines-7`' }] });
+
+    const s = timedChat();
+    const q = await startProgress({ ...options(s.chat, createFakeJobState(), { jobId: 'status-9' }), firstPostHoldMs: 1000 });
+    await runToEnd(() => q.finish('succeeded', 'All parts healthy.', { text: 'prod is healthy\n(job status-9, checked in 40 ms)' }));
+    expect(s.current()).toEqual({ text: 'prod is healthy\n(job status-9, checked in 40 ms)' });
+  });
+
   it('posts at once without a hold', async () => {
     const t = timedChat();
     await startProgress(options(t.chat, createFakeJobState()));
