@@ -70,19 +70,26 @@ export const replaceJob: JobKind<Payload> = {
     const started = Date.now();
     const { environment } = payload;
     const timings: Array<{ step: string; ms: number }> = [];
-    // Planned again (the cluster may have changed since the preview); a resumed job keeps the first plan.
-    const plan = await progress.step('Check and plan', () => planMachineReplace(payload.machine, environment, ctx));
+    // Planned again (the cluster may have changed since the preview); a resumed job keeps the first
+    // plan. Lines are logged inside the step that found them, so a resumed job does not post them
+    // to the thread a second time.
+    const plan = await progress.step('Check and plan', async () => {
+      const planned = await planMachineReplace(payload.machine, environment, ctx);
+      progress.log(`Plan: replace ${planned.role} ${planned.instanceId} (${planned.privateIp ?? 'no IP'}) of ${planned.groupName}; units on it: ${planned.units.join(', ') || 'none'}.`);
+      return planned;
+    });
     if (!plan) throw new RefusedError('The plan of the earlier attempt was lost; check `/dev machines` and run the command again.');
-    progress.log(`Plan: replace ${plan.role} ${plan.instanceId} (${plan.privateIp ?? 'no IP'}) of ${plan.groupName}; units on it: ${plan.units.join(', ') || 'none'}.`);
     const pollMs = deps.config.environments[environment]?.aws?.pollIntervalMs ?? 3000;
     const waiting = (timeoutMs: number) => ({ timeoutMs, pollMs, signal, log: (l: string) => progress.log(l) });
     const ports = { instances: deps.instancesFor(environment), groups: deps.groupsFor(environment) };
     const { scheduler } = fleetOf(deps, environment);
 
     const cut = await timedStep(ctx, `Terminate ${plan.instanceId} in ${plan.groupName}`, 'terminate', timings, () => terminate(plan, ctx));
-    const fresh = await timedStep(ctx, 'Wait for the replacement instance to be InService', 'new instance InService', timings, () =>
-      awaitNewInstance(plan, ports, cut.at, waiting(REPLACE_WAITS.instanceMs)));
-    progress.log(`new instance ${fresh.id} InService at ${fresh.privateIp} in ${fresh.zone}`);
+    const fresh = await timedStep(ctx, 'Wait for the replacement instance to be InService', 'new instance InService', timings, async () => {
+      const instance = await awaitNewInstance(plan, ports, cut.at, waiting(REPLACE_WAITS.instanceMs));
+      progress.log(`new instance ${instance.id} InService at ${instance.privateIp} in ${instance.zone}`);
+      return instance;
+    });
     const joined = await timedStep(ctx, `Wait for fleet to list ${fresh.privateIp} with role=${plan.roleMetadata ?? plan.role}`, 'in fleet', timings, () =>
       awaitFleetMachine(plan, fresh, scheduler, waiting(REPLACE_WAITS.fleetMs)));
     let etcd: string | undefined;

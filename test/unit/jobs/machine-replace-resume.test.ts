@@ -87,9 +87,13 @@ describe('replace job: crash safety', () => {
     await runWith(c.deps, saved);
     // The worker died after the terminate was saved: the resumed run skips plan and terminate.
     for (const name of [...saved.keys()].filter((n) => !/^(Check and plan|Terminate )/.test(n))) saved.delete(name);
-    const { summary } = await runWith(c.deps, saved);
+    const { summary, order } = await runWith(c.deps, saved);
     expect(c.terminated).toEqual(['i-w1']);
     expect(summary).toMatch(/^Replaced worker i-w1 .* with i-new1 /);
+    // The thread has the plan and the termination from the first run: the resumed one adds neither again.
+    expect(order.filter((l) => l.startsWith('Plan: replace'))).toEqual([]);
+    expect(order).not.toContain(`${GROUP}: Terminating EC2 instance: i-w1`);
+    expect(order.filter((l) => /^new instance i-new1 InService/.test(l))).toHaveLength(1);
   });
 
   it('a run that died during the terminate call does not terminate again: the group no longer counts the instance live', async () => {

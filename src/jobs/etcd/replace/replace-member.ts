@@ -74,10 +74,14 @@ export async function replaceMember(payload: EtcdPayload, ctx: JobContext, opts:
   const env = environmentOf(payload, ctx);
   const settings = env.etcd.replace;
   const members = deps.membersFor(payload.environment);
-  // Planned again: the members may have changed between preview and confirmation.
-  const plan = await progress.step(named('Check quorum and plan'), () => planReplace(payload, ctx));
+  // Planned again: the members may have changed between preview and confirmation. The plan line is
+  // logged inside its step, so a resumed job does not post it to the thread a second time.
+  const plan = await progress.step(named('Check quorum and plan'), async () => {
+    const planned = await planReplace(payload, ctx);
+    progress.log(`Plan: ${planned.old ? `${planned.old.name} (${planned.old.id}, ${planned.old.peerUrl})` : planned.name} → ${planned.peerUrl} (${planned.source}). Voters now: ${planned.voters.join(', ')}.`);
+    return planned;
+  });
   if (!plan) throw new RefusedError('The plan of the earlier attempt was lost; check `/dev etcd members` and run the command again.');
-  progress.log(`Plan: ${plan.old ? `${plan.old.name} (${plan.old.id}, ${plan.old.peerUrl})` : plan.name} → ${plan.peerUrl} (${plan.source}). Voters now: ${plan.voters.join(', ')}.`);
   const old = plan.old;
   const changing = { timeoutMs: CHANGE_READY_MS, pollMs: settings.pollMs, signal, log: (l: string) => progress.log(l), beforeEach: () => fence.check() };
   if (old) {
