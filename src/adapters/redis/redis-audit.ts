@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { AuditEntry, AuditLog } from '../../ports/audit.js';
+import { inOneWrite } from './one-write.js';
 import { redisCall } from './redis-call.js';
 
 const PAGE = 500;
@@ -16,6 +17,9 @@ export function createRedisAudit(redis: Redis, prefix: string, retentionMs: numb
   return {
     async append(entry) {
       const full: AuditEntry = { ...entry, at: entry.at ?? now().toISOString() };
+      // With the request's other commands on this connection (its lock), and the entries of every
+      // request handled in this turn: one socket write, not one per entry.
+      inOneWrite(redis);
       await redisCall('appending to the audit trail', () => redis.xadd(key, 'MINID', '~', horizon(), '*', 'entry', JSON.stringify(full)));
     },
     async latest({ user, target, limit }) {
